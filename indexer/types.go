@@ -1,0 +1,71 @@
+// Package indexer turns raw policy documents into provisions with metadata
+// and themes, and writes them to the bleve index.
+package indexer
+
+// Document is one source file after cleaning and structural analysis.
+type Document struct {
+	// ID is stable for the same normalised content: re-ingesting a file
+	// with identical text yields the same ID (and so replaces, not duplicates).
+	ID   string `json:"id"`
+	File string `json:"file"`
+	// Title is the document's own title line, e.g. 2020年嘉兴市卫生健康工作要点.
+	Title string `json:"title"`
+	// City is empty for a province-level document or when the text never
+	// names its city outright (better empty than wrong).
+	City     string `json:"city,omitempty"`
+	Province string `json:"province,omitempty"`
+	// Level is the administrative level of the issuer: 省级, 市级 or 县级.
+	Level string `json:"level,omitempty"`
+	// Year and DocType describe the document as a whole (its first part);
+	// each provision carries its own part's year and type.
+	Year      int    `json:"year,omitempty"`
+	DocType   string `json:"doc_type,omitempty"`
+	Issuer    string `json:"issuer,omitempty"`
+	PubDate   string `json:"pub_date,omitempty"` // YYYY-MM-DD
+	DocNumber string `json:"doc_number,omitempty"`
+	// Parts lists the document's parts in order (温州: 2019 工作总结 + 2020 工作思路).
+	Parts      []Part      `json:"parts,omitempty"`
+	Provisions []Provision `json:"provisions"`
+}
+
+// Part is a section of a document with its own year and kind.
+type Part struct {
+	Heading string `json:"heading"`
+	Year    int    `json:"year,omitempty"`
+	DocType string `json:"doc_type,omitempty"`
+}
+
+// Provision is the unit that is indexed and returned: one numbered item, or
+// one paragraph where the document has no numbering.
+type Provision struct {
+	// ID is DocID + "-" + three-digit ordinal, stable across re-indexing.
+	ID      string `json:"id"`
+	DocID   string `json:"doc_id"`
+	Ordinal int    `json:"ordinal"` // 0-based position in the document
+	File    string `json:"file"`
+	// Number is the item's own number as written ("6", "54", "(三)"), empty
+	// for an un-numbered paragraph.
+	Number string `json:"number,omitempty"`
+	// HeadingPath is chapter › sub-chapter, e.g. ["一、全面加强党的建设", "(一)坚持守初心担使命"].
+	HeadingPath []string `json:"heading_path,omitempty"`
+	// Title is the provision's title sentence (text up to the first 。), if any.
+	Title string `json:"title,omitempty"`
+	// Text is the faithful display text (broken lines joined, bullets and
+	// page chrome removed, original characters kept), without the number.
+	Text string `json:"text"`
+
+	// Document metadata, copied so that every hit stands on its own.
+	DocTitle string `json:"doc_title"`
+	City     string `json:"city,omitempty"`
+	Province string `json:"province,omitempty"`
+	Level    string `json:"level,omitempty"`
+	Year     int    `json:"year,omitempty"`     // the provision's part's year
+	DocType  string `json:"doc_type,omitempty"` // the provision's part's type
+
+	LeadOffices    []string `json:"lead_offices,omitempty"`
+	SupportOffices []string `json:"support_offices,omitempty"`
+
+	Themes []string `json:"themes,omitempty"`
+	// ThemeCues says, per theme, which cue terms fired: the explanation.
+	ThemeCues map[string][]string `json:"theme_cues,omitempty"`
+}
