@@ -29,7 +29,7 @@ func TestNormalizeMapPointsBackToSource(t *testing.T) {
 	i := len("市第一人民医院,")
 	// The normalised text drops the space after the comma; the next character
 	// must still map to 市 in the source.
-	if got := src[off[i]:off[i]+3]; got != "市" {
+	if got := src[off[i] : off[i]+3]; got != "市" {
 		t.Fatalf("offset of %q maps to %q", n[i:], got)
 	}
 }
