@@ -1,0 +1,135 @@
+package indexer
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestOffices(t *testing.T) {
+	tests := []struct {
+		text          string
+		lead, support []string
+	}{
+		{"加强管理。(牵头处室:疾控处;配合处室:各相关处室)", []string{"疾控处"}, nil},
+		{"加强管理。（牵头处室：医政医管处、药政处；配合处室：宣传处、机关党委、工会、团委）",
+			[]string{"医政医管处", "药政处"}, []string{"宣传处", "机关党委", "工会", "团委"}},
+		{"推进合作。(牵头处室:办公室(对外合作交流处);配合处室:科教处,组织人事处)",
+			[]string{"办公室(对外合作交流处)"}, []string{"科教处", "组织人事处"}},
+		{"改善服务。(牵头处室:医政医管处;配合处室:规划信息处等各相关处室)", []string{"医政医管处"}, []string{"规划信息处"}},
+		{"开展试点。(责任处室:人口家庭处;配合处室:各相关处室)", []string{"人口家庭处"}, nil},
+		{"统筹工作。(牵头处室:办公室(对外合作交流处)、保健处、工会、团委等各相关处室)",
+			[]string{"办公室(对外合作交流处)", "保健处", "工会", "团委"}, nil},
+		{"没有处室说明的条目(2020年)。", nil, nil},
+	}
+	for _, tt := range tests {
+		lead, support := offices(tt.text)
+		if !reflect.DeepEqual(lead, tt.lead) || !reflect.DeepEqual(support, tt.support) {
+			t.Errorf("offices(%q) = %q, %q; want %q, %q", tt.text, lead, support, tt.lead, tt.support)
+		}
+	}
+}
+
+func TestNormDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2020年4月30日", "2020-04-30"},
+		{"2020 年 4 月 30 日", "2020-04-30"},
+		{"2022-03-12", "2022-03-12"},
+		{"2022-03-16 16:19", "2022-03-16"},
+		{"2021/3/5", "2021-03-05"},
+		{"二〇二〇年四月三十日", "2020-04-30"},
+		{"2020年13月1日", ""},
+		{"2020年", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := normDate(tt.in); got != tt.want {
+			t.Errorf("normDate(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDocTypeOf(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2020年嘉兴市卫生健康工作要点", "工作要点"},
+		{"温州市卫生健康委员会2019年工作总结和2020年工作思路", "工作总结"},
+		{"2020年工作思路", "工作思路"},
+		{"2021年计划生育工作计划", "工作计划"},
+		{"卫生健康委2020年总结", "工作总结"},
+		{"关于加强党建的意见", ""},
+	}
+	for _, tt := range tests {
+		if got := docTypeOf(tt.in); got != tt.want {
+			t.Errorf("docTypeOf(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestExtractMeta checks place, level and issuer rules on small documents.
+func TestExtractMeta(t *testing.T) {
+	tests := []struct {
+		name, text                             string
+		city, province, level, issuer, pubDate string
+	}{
+		{
+			name:  "county issuer after the title",
+			text:  "2021年安吉县卫生健康工作要点\n安吉县卫生健康局\n2021年3月5日\n一、重点工作\n1.做好防控。\n",
+			level: "县级", issuer: "安吉县卫生健康局", pubDate: "2021-03-05",
+		},
+		{
+			name: "city outside the table, named by its issuer",
+			text: "2019年某某市卫生健康工作要点\n某某市卫生健康委员会\n一、重点工作\n1.做好防控。\n",
+			city: "某某市", level: "市级", issuer: "某某市卫生健康委员会",
+		},
+		{
+			name: "letterhead names the city, title does not",
+			text: "贵阳市卫生健康局文件\n2020 年全市 卫生健康工作要点\n一、重点工作\n1.做好防控。\n",
+			city: "贵阳市", province: "贵州省", level: "市级", issuer: "贵阳市卫生健康局",
+		},
+		{
+			name:     "province-level document",
+			text:     "2022年江苏省卫生健康工作要点\n一、重点工作\n1.做好防控。\n",
+			province: "江苏省", level: "省级",
+		},
+		{
+			name:     "autonomous region is not a county",
+			text:     "广西壮族自治区卫生健康委员会2021年工作要点\n一、重点工作\n1.做好防控。\n",
+			province: "广西壮族自治区", level: "省级", issuer: "广西壮族自治区卫生健康委员会",
+		},
+		{
+			name:  "no place named: level from 全市, city left empty",
+			text:  "卫生健康委员会2020年卫生健康工作要点\n2020年全市卫生健康工作的总体要求是:推进江阴市、宜兴市创建。\n一、重点工作\n1.做好防控。\n",
+			level: "市级", issuer: "卫生健康委员会",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse("meta.txt", tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := [5]string{doc.City, doc.Province, doc.Level, doc.Issuer, doc.PubDate}
+			want := [5]string{tt.city, tt.province, tt.level, tt.issuer, tt.pubDate}
+			if got != want {
+				t.Errorf("city, province, level, issuer, date = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestTitleWithoutTitleLine checks the fallbacks for a document whose own
+// title line is missing: the title its notice quotes, else the file name.
+func TestTitleWithoutTitleLine(t *testing.T) {
+	tests := []struct{ file, text, want string }{
+		{"a.txt", "关于印发《2021年某某市卫生健康工作要点》的通知\n一、重点工作\n1.做好防控。\n", "2021年某某市卫生健康工作要点"},
+		{"dir/2021要点.txt", "一、重点工作\n1.做好防控。\n", "2021要点"},
+	}
+	for _, tt := range tests {
+		doc, err := Parse(tt.file, tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Title != tt.want || len(doc.Provisions) != 1 {
+			t.Errorf("%s: title %q with %d provisions, want %q with 1", tt.file, doc.Title, len(doc.Provisions), tt.want)
+		}
+	}
+}

@@ -1,0 +1,647 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/policysearch/policysearch/analyzers"
+)
+
+// Errors a caller can act on.
+var (
+	// ErrNoIndex: the folder holds no index yet (build one first).
+	ErrNoIndex = errors.New("no index")
+	// ErrStale: the index was built with other analysis (dictionary or
+	// vocabulary) than this program uses, so its tokens no longer match.
+	ErrStale = errors.New("index built with different analysis; rebuild it")
+	// ErrNotFound: no document or provision with that id.
+	ErrNotFound = errors.New("not found")
+)
+
+const (
+	currentFile = "CURRENT"
+	genPrefix   = "gen-"
+	// internalAnalysis keys the analysis fingerprint stored inside the index.
+	internalAnalysis = "analysis"
+	// maxDocProvisions bounds one document's provisions read in one request.
+	maxDocProvisions = 10000
+)
+
+// DocumentInfo is a document's metadata without its provisions.
+type DocumentInfo struct {
+	Document
+	ProvisionCount int `json:"provision_count"`
+}
+
+// Store is the on-disk index. Its root folder holds complete index
+// generations (gen-000001, …) and a CURRENT file naming the live one: a
+// rebuild writes a new generation beside the live one and switches CURRENT by
+// an atomic rename, so a crash at any moment leaves a complete index.
+type Store struct {
+	root        string
+	fingerprint string
+
+	mu  sync.RWMutex // guards idx and gen; held for reading by every search
+	idx bleve.Index
+	gen string
+
+	writeMu sync.Mutex // serialises writers (ingest, delete, rebuild)
+}
+
+// Open opens the live generation under root. fingerprint identifies the
+// analysis in use; an index built with another one gives ErrStale.
+func Open(root, fingerprint string) (*Store, error) {
+	gen, err := readCurrent(root)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.Open(filepath.Join(root, gen))
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", filepath.Join(root, gen), err)
+	}
+	got, err := idx.GetInternal([]byte(internalAnalysis))
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("read index analysis fingerprint: %w", err)
+	}
+	if string(got) != fingerprint {
+		_ = idx.Close()
+		return nil, fmt.Errorf("index %s: %w", root, ErrStale)
+	}
+	s := &Store{root: root, fingerprint: fingerprint, idx: idx, gen: gen}
+	s.removeStaleGenerations()
+	return s, nil
+}
+
+// Create builds a new generation from docs, makes it live and opens it.
+// Any earlier generation under root is replaced atomically.
+func Create(ctx context.Context, root, fingerprint string, docs []Document, progress func(done, total int)) (*Store, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("create index folder: %w", err)
+	}
+	s := &Store{root: root, fingerprint: fingerprint}
+	if err := s.Rebuild(ctx, docs, progress); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Rebuild writes docs into a fresh generation beside the live one, then
+// swaps it in: searches running meanwhile see the old index, later ones the
+// new, never a mixture.
+func (s *Store) Rebuild(ctx context.Context, docs []Document, progress func(done, total int)) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+
+	gen, err := nextGeneration(s.root)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(s.root, gen)
+	// unsafe_batch would be faster, but scorch then persists nothing on
+	// Close, so the new generation would open empty.
+	idx, err := bleve.New(path, NewMapping())
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", path, err)
+	}
+	fail := func(err error) error {
+		_ = idx.Close()
+		_ = os.RemoveAll(path)
+		return err
+	}
+	total := 0
+	for _, d := range docs {
+		total += len(d.Provisions)
+	}
+	const batchRecords = 2000
+	b := idx.NewBatch()
+	done := 0
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return fail(fmt.Errorf("rebuild cancelled: %w", err))
+		}
+		if err := addToBatch(b, d); err != nil {
+			return fail(err)
+		}
+		done += len(d.Provisions)
+		if b.Size() >= batchRecords {
+			if err := idx.Batch(b); err != nil {
+				return fail(fmt.Errorf("index batch: %w", err))
+			}
+			b.Reset()
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		return fail(fmt.Errorf("index batch: %w", err))
+	}
+	if err := idx.SetInternal([]byte(internalAnalysis), []byte(s.fingerprint)); err != nil {
+		return fail(fmt.Errorf("store analysis fingerprint: %w", err))
+	}
+	if progress != nil {
+		progress(done, total)
+	}
+	// Reopen with safe batches: from now on every acknowledged write is on disk.
+	if err := idx.Close(); err != nil {
+		_ = os.RemoveAll(path)
+		return fmt.Errorf("flush index %s: %w", path, err)
+	}
+	if err := writeCurrent(s.root, gen); err != nil {
+		_ = os.RemoveAll(path)
+		return err
+	}
+	idx, err = bleve.Open(path)
+	if err != nil {
+		return fmt.Errorf("reopen index %s: %w", path, err)
+	}
+
+	s.mu.Lock()
+	old := s.idx
+	s.idx, s.gen = idx, gen
+	s.mu.Unlock()
+	if old != nil {
+		if err := old.Close(); err != nil {
+			slog.Warn("closing replaced index", "err", err)
+		}
+	}
+	s.removeStaleGenerations()
+	return nil
+}
+
+// Close closes the live index.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.idx == nil {
+		return nil
+	}
+	err := s.idx.Close()
+	s.idx = nil
+	return err
+}
+
+// View runs fn with the live index held open: it is not swapped out or
+// closed until fn returns.
+func (s *Store) View(fn func(bleve.Index) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.idx == nil {
+		return errors.New("index is closed")
+	}
+	return fn(s.idx)
+}
+
+// Search runs req on the live index.
+func (s *Store) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	var res *bleve.SearchResult
+	err := s.View(func(idx bleve.Index) error {
+		var err error
+		res, err = idx.SearchInContext(ctx, req)
+		return err
+	})
+	return res, err
+}
+
+// Put adds doc, replacing any earlier version with the same id, in one
+// atomic batch that is on disk when Put returns.
+func (s *Store) Put(ctx context.Context, doc Document) (replaced bool, err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.provisionIDs(ctx, doc.ID)
+	if err != nil {
+		return false, err
+	}
+	err = s.View(func(idx bleve.Index) error {
+		b := idx.NewBatch()
+		keep := make(map[string]bool, len(doc.Provisions))
+		for _, p := range doc.Provisions {
+			keep[p.ID] = true
+		}
+		for _, id := range old {
+			if !keep[id] {
+				b.Delete(id)
+			}
+		}
+		if err := addToBatch(b, doc); err != nil {
+			return err
+		}
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("write document %s: %w", doc.ID, err)
+		}
+		return nil
+	})
+	return len(old) > 0, err
+}
+
+// Delete removes a document and its provisions in one atomic batch.
+func (s *Store) Delete(ctx context.Context, docID string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.documentInfo(ctx, docID); err != nil {
+		return err
+	}
+	ids, err := s.provisionIDs(ctx, docID)
+	if err != nil {
+		return err
+	}
+	return s.View(func(idx bleve.Index) error {
+		b := idx.NewBatch()
+		b.Delete(docKey(docID))
+		for _, id := range ids {
+			b.Delete(id)
+		}
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("delete document %s: %w", docID, err)
+		}
+		return nil
+	})
+}
+
+// Documents lists every document's metadata, ordered by year (newest
+// first), then title.
+func (s *Store) Documents(ctx context.Context) ([]DocumentInfo, error) {
+	q := bleve.NewTermQuery(TypeDocument)
+	q.SetField(FieldType)
+	var out []DocumentInfo
+	err := s.each(ctx, q, nil, func(raw []byte) error {
+		var d DocumentInfo
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return fmt.Errorf("decode stored document: %w", err)
+		}
+		out = append(out, d)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Year != out[j].Year {
+			return out[i].Year > out[j].Year
+		}
+		return out[i].Title < out[j].Title
+	})
+	return out, err
+}
+
+// Document returns one document with all its provisions in order.
+func (s *Store) Document(ctx context.Context, id string) (Document, error) {
+	info, err := s.documentInfo(ctx, id)
+	if err != nil {
+		return Document{}, err
+	}
+	doc := info.Document
+	err = s.each(ctx, provisionsOf(id), []string{FieldOrdinal}, func(raw []byte) error {
+		var p Provision
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return fmt.Errorf("decode stored provision: %w", err)
+		}
+		doc.Provisions = append(doc.Provisions, p)
+		return nil
+	})
+	return doc, err
+}
+
+// Provision returns one provision by id.
+func (s *Store) Provision(ctx context.Context, id string) (Provision, error) {
+	var p Provision
+	raw, err := s.stored(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return p, fmt.Errorf("decode stored provision %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Provisions decodes the stored records of the given ids, in that order;
+// ids that are not there are skipped.
+func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, error) {
+	out := make([]Provision, 0, len(ids))
+	for _, id := range ids {
+		p, err := s.Provision(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// DocCount returns the number of documents and provisions in the live index.
+func (s *Store) DocCount(ctx context.Context) (docs, provisions int, err error) {
+	count := func(typ string) (int, error) {
+		q := bleve.NewTermQuery(typ)
+		q.SetField(FieldType)
+		req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+		res, err := s.Search(ctx, req)
+		if err != nil {
+			return 0, err
+		}
+		return int(res.Total), nil
+	}
+	if docs, err = count(TypeDocument); err != nil {
+		return 0, 0, fmt.Errorf("count documents: %w", err)
+	}
+	if provisions, err = count(TypeProvision); err != nil {
+		return 0, 0, fmt.Errorf("count provisions: %w", err)
+	}
+	return docs, provisions, nil
+}
+
+// DiskSize returns the bytes the live generation occupies on disk.
+func (s *Store) DiskSize() int64 {
+	s.mu.RLock()
+	path := filepath.Join(s.root, s.gen)
+	s.mu.RUnlock()
+	var n int64
+	_ = filepath.Walk(path, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n += info.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+func (s *Store) documentInfo(ctx context.Context, id string) (DocumentInfo, error) {
+	var d DocumentInfo
+	raw, err := s.stored(ctx, docKey(id))
+	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return d, fmt.Errorf("decode stored document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// stored returns the stored JSON of one record.
+func (s *Store) stored(ctx context.Context, key string) ([]byte, error) {
+	q := bleve.NewDocIDQuery([]string{key})
+	var raw []byte
+	err := s.each(ctx, q, nil, func(r []byte) error {
+		raw = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if raw == nil {
+		return nil, fmt.Errorf("%q: %w", key, ErrNotFound)
+	}
+	return raw, nil
+}
+
+// each runs q and passes every hit's stored JSON to fn, in sort order.
+func (s *Store) each(ctx context.Context, q query.Query, sortBy []string, fn func([]byte) error) error {
+	const page = 1000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(q, page, from, false)
+		req.Fields = []string{FieldJSON}
+		if sortBy != nil {
+			req.SortBy(sortBy)
+		} else {
+			req.SortBy([]string{"_id"})
+		}
+		res, err := s.Search(ctx, req)
+		if err != nil {
+			return fmt.Errorf("read stored records: %w", err)
+		}
+		for _, h := range res.Hits {
+			raw, _ := h.Fields[FieldJSON].(string)
+			if err := fn([]byte(raw)); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < page || from+page >= maxDocProvisions*10 {
+			return nil
+		}
+	}
+}
+
+func (s *Store) provisionIDs(ctx context.Context, docID string) ([]string, error) {
+	req := bleve.NewSearchRequestOptions(provisionsOf(docID), maxDocProvisions, 0, false)
+	res, err := s.Search(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("list provisions of %s: %w", docID, err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
+
+func provisionsOf(docID string) query.Query {
+	d := bleve.NewTermQuery(docID)
+	d.SetField(FieldDocID)
+	t := bleve.NewTermQuery(TypeProvision)
+	t.SetField(FieldType)
+	return bleve.NewConjunctionQuery(d, t)
+}
+
+func docKey(docID string) string { return "doc:" + docID }
+
+// addToBatch adds a document record and its provision records.
+func addToBatch(b *bleve.Batch, d Document) error {
+	info := DocumentInfo{Document: d, ProvisionCount: len(d.Provisions)}
+	info.Provisions = nil
+	raw, err := json.Marshal(info)
+	if err != nil {
+		return fmt.Errorf("encode document %s: %w", d.ID, err)
+	}
+	rec := map[string]interface{}{
+		FieldType:     TypeDocument,
+		FieldDocID:    d.ID,
+		FieldCity:     d.City,
+		FieldProvince: d.Province,
+		FieldDocType:  d.DocType,
+		FieldJSON:     string(raw),
+	}
+	if d.Year > 0 {
+		rec[FieldYear] = d.Year
+		rec[FieldYearKey] = strconv.Itoa(d.Year)
+	}
+	if err := b.Index(docKey(d.ID), rec); err != nil {
+		return fmt.Errorf("index document %s: %w", d.ID, err)
+	}
+	for _, p := range d.Provisions {
+		rec, err := provisionRecord(p)
+		if err != nil {
+			return err
+		}
+		if err := b.Index(p.ID, rec); err != nil {
+			return fmt.Errorf("index provision %s: %w", p.ID, err)
+		}
+	}
+	return nil
+}
+
+func provisionRecord(p Provision) (map[string]interface{}, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode provision %s: %w", p.ID, err)
+	}
+	norm := analyzers.Normalize(p.Text)
+	heads := analyzers.Normalize(strings.Join(append(append([]string{}, p.HeadingPath...), p.Title), " "))
+	rec := map[string]interface{}{
+		FieldType:      TypeProvision,
+		FieldDocID:     p.DocID,
+		FieldOrdinal:   p.Ordinal,
+		FieldWords:     norm,
+		FieldExact:     norm,
+		FieldHeadWords: heads,
+		FieldCity:      p.City,
+		FieldProvince:  p.Province,
+		FieldLevel:     p.Level,
+		FieldDocType:   p.DocType,
+		FieldThemes:    p.Themes,
+		FieldOffices:   p.LeadOffices,
+		FieldSupport:   p.SupportOffices,
+		FieldJSON:      string(raw),
+	}
+	if p.Year > 0 {
+		rec[FieldYear] = p.Year
+		rec[FieldYearKey] = strconv.Itoa(p.Year)
+	}
+	return rec, nil
+}
+
+func readCurrent(root string) (string, error) {
+	raw, err := os.ReadFile(filepath.Join(root, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("%s: %w", root, ErrNoIndex)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", filepath.Join(root, currentFile), err)
+	}
+	gen := strings.TrimSpace(string(raw))
+	if !strings.HasPrefix(gen, genPrefix) || strings.ContainsAny(gen, `/\`) {
+		return "", fmt.Errorf("%s names no index generation (%q)", filepath.Join(root, currentFile), gen)
+	}
+	return gen, nil
+}
+
+// writeCurrent points CURRENT at gen by writing a temporary file, syncing
+// it and renaming it over the old one: readers see the old or the new name,
+// never a partial one.
+func writeCurrent(root, gen string) error {
+	tmp := filepath.Join(root, currentFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if _, err := f.WriteString(gen + "\n"); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("sync %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(root, currentFile)); err != nil {
+		return fmt.Errorf("switch index generation: %w", err)
+	}
+	if d, err := os.Open(root); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+func nextGeneration(root string) (string, error) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return "", fmt.Errorf("list index folder: %w", err)
+	}
+	max := 0
+	for _, e := range entries {
+		if n, ok := generationNumber(e.Name()); ok && n > max {
+			max = n
+		}
+	}
+	return fmt.Sprintf("%s%06d", genPrefix, max+1), nil
+}
+
+func generationNumber(name string) (int, bool) {
+	if !strings.HasPrefix(name, genPrefix) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(name, genPrefix))
+	return n, err == nil
+}
+
+// removeStaleGenerations deletes generations other than the live one: those
+// replaced by a rebuild and those a crashed build left half written.
+func (s *Store) removeStaleGenerations() {
+	entries, err := os.ReadDir(s.root)
+	if err != nil {
+		return
+	}
+	s.mu.RLock()
+	live := s.gen
+	s.mu.RUnlock()
+	for _, e := range entries {
+		if _, ok := generationNumber(e.Name()); ok && e.Name() != live {
+			if err := os.RemoveAll(filepath.Join(s.root, e.Name())); err != nil {
+				slog.Warn("removing old index generation", "path", e.Name(), "err", err)
+			}
+		}
+	}
+}
+
+// DocFreqs returns, for each term, how many records hold it in field, and
+// the number of provisions in the index: the corpus statistics behind
+// TF-IDF weights.
+func (s *Store) DocFreqs(ctx context.Context, field string, terms []string) (map[string]uint64, uint64, error) {
+	out := make(map[string]uint64, len(terms))
+	var total uint64
+	err := s.View(func(idx bleve.Index) error {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		defer r.Close()
+		tfr, err := r.TermFieldReader(ctx, []byte(TypeProvision), FieldType, false, false, false)
+		if err != nil {
+			return fmt.Errorf("count provisions: %w", err)
+		}
+		total = tfr.Count()
+		_ = tfr.Close()
+		for _, t := range terms {
+			if _, ok := out[t]; ok {
+				continue
+			}
+			tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
+			if err != nil {
+				return fmt.Errorf("document frequency of %q: %w", t, err)
+			}
+			out[t] = tfr.Count()
+			_ = tfr.Close()
+		}
+		return nil
+	})
+	return out, total, err
+}

@@ -1,0 +1,740 @@
+package indexer
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/analyzers"
+)
+
+// Parse cleans a document's text, finds its structure and metadata, and
+// returns it with its provisions (Themes and ThemeCues are left empty). The
+// document ID depends only on the normalised cleaned text, so the same
+// content gets the same ID whatever its file name or encoding. A document
+// with no provisions is an error.
+func Parse(file, text string) (Document, error) {
+	c := cleanText(text)
+	if len(c.lines) == 0 {
+		return Document{}, fmt.Errorf("parse %s: no text left after removing page chrome", file)
+	}
+	sum := sha256.Sum256([]byte(analyzers.Normalize(strings.Join(c.lines, "\n"))))
+	doc := Document{ID: hex.EncodeToString(sum[:])[:16], File: file}
+
+	// The title is the last title-like line before the first heading; what
+	// precedes it is the notice around the document.
+	first := len(c.lines)
+	for i, line := range c.lines {
+		st := newNumbering()
+		if m, ok := parseMarker(line); ok && st.accept(m, true) {
+			first = i
+			break
+		}
+	}
+	titleAt := -1
+	for i := first - 1; i >= 0; i-- {
+		if isTitleLine(c.lines[i]) {
+			titleAt = i
+			break
+		}
+	}
+	var front, body []string
+	if titleAt >= 0 {
+		front = append(front, c.lines[:titleAt]...)
+		doc.Title = tidy(c.lines[titleAt])
+	}
+	for i := titleAt + 1; i < len(c.lines); i++ {
+		if i < first && isFrontLine(c.lines[i]) {
+			front = append(front, c.lines[i])
+			continue
+		}
+		body = append(body, c.lines[i])
+	}
+	// A signature and date may also close the document.
+	for len(body) > 0 && (isIssuerLine(body[len(body)-1]) || isDateLine(body[len(body)-1])) {
+		front = append(front, body[len(body)-1])
+		body = body[:len(body)-1]
+	}
+	if doc.Title == "" {
+		doc.Title = fallbackTitle(file, front)
+	}
+
+	blocks, parts := structure(segmentLines(body))
+	if len(blocks) == 0 {
+		return Document{}, fmt.Errorf("parse %s: no provisions found in %d lines of text", file, len(body))
+	}
+
+	preamble := ""
+	if blocks[0].number == "" && len(blocks[0].headingPath) == 0 {
+		preamble = blocks[0].text
+	}
+	md := extractMeta(doc.Title, front, c.fields, preamble)
+	doc.City, doc.Province, doc.Level = md.City, md.Province, md.Level
+	doc.Issuer, doc.PubDate, doc.DocNumber = md.Issuer, md.PubDate, md.DocNumber
+
+	// The title gives the year and kind of text outside any part.
+	whole := Part{Heading: doc.Title, Year: yearOf(doc.Title), DocType: docTypeOf(doc.Title)}
+	if len(parts) > 0 {
+		whole.Year = cmp.Or(whole.Year, parts[0].Year)
+		whole.DocType = cmp.Or(whole.DocType, parts[0].DocType)
+	} else {
+		parts = []Part{whole}
+	}
+	if whole.Year == 0 && len(md.PubDate) >= 4 {
+		whole.Year, _ = strconv.Atoi(md.PubDate[:4])
+		parts[0].Year = cmp.Or(parts[0].Year, whole.Year)
+	}
+	doc.Parts = parts
+	doc.Year, doc.DocType = parts[0].Year, parts[0].DocType
+
+	for i, b := range blocks {
+		p := Provision{
+			ID:          fmt.Sprintf("%s-%03d", doc.ID, i),
+			DocID:       doc.ID,
+			Ordinal:     i,
+			File:        file,
+			Number:      b.number,
+			HeadingPath: b.headingPath,
+			Title:       b.title,
+			Text:        b.text,
+			DocTitle:    doc.Title,
+			City:        doc.City,
+			Province:    doc.Province,
+			Level:       doc.Level,
+			Year:        whole.Year,
+			DocType:     whole.DocType,
+		}
+		if b.part >= 0 {
+			p.Year, p.DocType = parts[b.part].Year, parts[b.part].DocType
+		}
+		p.LeadOffices, p.SupportOffices = offices(b.text)
+		doc.Provisions = append(doc.Provisions, p)
+	}
+	return doc, nil
+}
+
+// fallbackTitle names a document that has no title line: the title quoted
+// in its notice (现将《…》印发), else the file name.
+func fallbackTitle(file string, front []string) string {
+	for _, line := range front {
+		if i := strings.Index(line, "《"); i >= 0 {
+			if j := strings.Index(line[i:], "》"); j > 0 {
+				return tidy(line[i+len("《") : i+j])
+			}
+		}
+	}
+	return strings.TrimSuffix(path.Base(file), path.Ext(file))
+}
+
+// markKind is the kind of a numbering marker.
+type markKind int
+
+const (
+	markNone    markKind = iota
+	markChapter          // 一、 十三、
+	markSection          // (一) （二）
+	markItem             // 1. 1、 1． 54.
+)
+
+// marker is a numbering marker found at the start of a string.
+type marker struct {
+	kind  markKind
+	n     int    // its value
+	label string // as it will be shown: "一、", "(三)", "54"
+	end   int    // byte offset just past the marker and the spaces after it
+}
+
+// parseMarker reads a chapter, section or item marker at the start of s.
+// Only the shape is checked here; whether the number fits the document's
+// running sequence is decided by numbering.accept.
+func parseMarker(s string) (marker, bool) {
+	r, size := utf8.DecodeRuneInString(s)
+	switch {
+	case r == '(' || r == '（':
+		num, rest := cnPrefix(s[size:])
+		n, ok := cnValue(num)
+		if !ok {
+			return marker{}, false
+		}
+		c, csize := utf8.DecodeRuneInString(rest)
+		if c != ')' && c != '）' {
+			return marker{}, false
+		}
+		end := len(s) - len(rest) + csize
+		return marker{markSection, n, "(" + num + ")", skipSpaces(s, end)}, true
+	case isCNDigit(r):
+		num, rest := cnPrefix(s)
+		n, ok := cnValue(num)
+		if !ok || !strings.HasPrefix(rest, "、") {
+			return marker{}, false
+		}
+		end := len(s) - len(rest) + len("、")
+		return marker{markChapter, n, num + "、", skipSpaces(s, end)}, true
+	case asciiDigit(r) >= 0:
+		n, i, digits := 0, 0, 0
+		for i < len(s) {
+			d, dsize := utf8.DecodeRuneInString(s[i:])
+			v := asciiDigit(d)
+			if v < 0 {
+				break
+			}
+			if digits++; digits > 3 { // a year or an amount, not an item
+				return marker{}, false
+			}
+			n = n*10 + v
+			i += dsize
+		}
+		if n == 0 {
+			return marker{}, false
+		}
+		j := i
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') && j-i < 2 {
+			j++
+		}
+		sep, ssize := utf8.DecodeRuneInString(s[j:])
+		if sep != '.' && sep != '．' && sep != '、' {
+			return marker{}, false
+		}
+		end := skipSpaces(s, j+ssize)
+		// "3.23万", "2.0", "5、6月", "50.%": a digit after the separator
+		// means a decimal or a range, not a heading.
+		if next, _ := utf8.DecodeRuneInString(s[end:]); asciiDigit(next) >= 0 || next == '%' || next == '．' || next == '.' {
+			return marker{}, false
+		}
+		return marker{markItem, n, strconv.Itoa(n), end}, true
+	}
+	return marker{}, false
+}
+
+// numbering follows a document's running chapter, section and item
+// numbers, so that a number-like string is taken as a heading only when it
+// continues the sequence.
+type numbering struct {
+	chapter, section, item int
+	// headingSinceItem is set by a chapter or section heading: item
+	// numbering may then restart at 1.
+	headingSinceItem bool
+}
+
+// newNumbering returns the state at the start of a document.
+func newNumbering() numbering { return numbering{headingSinceItem: true} }
+
+// accept reports whether m is a real heading given the numbers seen so far.
+// A marker that starts a line is trusted more (layout put it there) and
+// may skip a number or two, as documents with a dropped line do; a marker
+// inside a line must be exactly the next number.
+func (st *numbering) accept(m marker, lineStart bool) bool {
+	switch m.kind {
+	case markChapter:
+		if lineStart {
+			return m.n > st.chapter && m.n <= st.chapter+3
+		}
+		return m.n == st.chapter+1
+	case markSection:
+		if lineStart {
+			// Repeats happen in real documents (贵阳 has two (三) in a row).
+			return m.n >= 1 && m.n <= st.section+3
+		}
+		return m.n == st.section+1
+	case markItem:
+		if m.n == 1 && st.headingSinceItem {
+			return true
+		}
+		if lineStart {
+			// The first item may be any number: an excerpt starts mid-list.
+			return st.item == 0 || m.n > st.item && m.n <= st.item+3
+		}
+		return m.n == st.item+1
+	}
+	return false
+}
+
+// advance records an accepted marker.
+func (st *numbering) advance(m marker) {
+	switch m.kind {
+	case markChapter:
+		st.chapter, st.section, st.headingSinceItem = m.n, 0, true
+	case markSection:
+		st.section, st.headingSinceItem = m.n, true
+	case markItem:
+		st.item, st.headingSinceItem = m.n, false
+	}
+}
+
+// joinKind says how a piece of text attaches to the one before it.
+type joinKind int
+
+const (
+	joinLine joinKind = iota // a line broken by layout: join directly
+	joinPara                 // a new paragraph
+)
+
+// piece is a stretch of text and how it joins the previous piece.
+type piece struct {
+	text string
+	join joinKind
+}
+
+// segment is the text from one accepted marker to the next. head is the
+// text on the marker's own line (for chapters and sections, where the
+// heading is); body holds the following text.
+type segment struct {
+	m    marker
+	head string
+	body []piece
+}
+
+// headWrapMax is the longest line taken as the wrapped end of a heading.
+const headWrapMax = 12
+
+// segmentLines cuts the body lines of a document at accepted markers,
+// found at line starts and inline (after white space or a sentence end, as
+// in documents extracted onto one long line). Text before the first marker
+// is returned as a segment of kind markNone.
+func segmentLines(lines []string) []segment {
+	st := newNumbering()
+	segs := []segment{{}}
+	cur := &segs[0]
+	open := func(m marker, text string) {
+		segs = append(segs, segment{m: m})
+		cur = &segs[len(segs)-1]
+		if m.kind == markItem {
+			if text != "" {
+				cur.body = append(cur.body, piece{text, joinPara})
+			}
+		} else {
+			cur.head = text
+		}
+	}
+	appendText := func(text string) {
+		if text == "" {
+			return
+		}
+		if cur.m.kind == markChapter || cur.m.kind == markSection {
+			if len(cur.body) == 0 {
+				if isBareHeading(cur.head) && utf8.RuneCountInString(text) <= headWrapMax && !endsClause(text) && !endsClause(cur.head) {
+					cur.head += text
+					return
+				}
+				cur.body = append(cur.body, piece{text, joinPara})
+				return
+			}
+		}
+		join := joinLine
+		if prev := cur.lastText(); prev == "" || endsClause(prev) {
+			join = joinPara
+		}
+		cur.body = append(cur.body, piece{text, join})
+	}
+
+	prevLast := rune(0)
+	for _, line := range lines {
+		pos := 0
+		var pending *marker
+		// "第\n一、全省…" is an ordinal broken by layout, not a heading.
+		if m, ok := parseMarker(line); ok && prevLast != '第' && st.accept(m, true) {
+			st.advance(m)
+			pending, pos = &m, m.end
+		}
+		// Scan the rest of the line for inline markers.
+		start := pos
+		prevRune := rune(0)
+		if pos > 0 {
+			prevRune = ' '
+		}
+		for i := pos; i < len(line); {
+			r, size := utf8.DecodeRuneInString(line[i:])
+			if i > start && isMarkerBoundary(prevRune) && !isSpace(r) {
+				if m, ok := parseMarker(line[i:]); ok && st.accept(m, false) {
+					st.advance(m)
+					text := trimSpace(line[start:i])
+					if pending != nil {
+						open(*pending, text)
+					} else {
+						appendText(text)
+					}
+					m.end += i
+					pending, start = &m, m.end
+					i, prevRune = m.end, ' '
+					continue
+				}
+			}
+			prevRune = r
+			i += size
+		}
+		text := trimSpace(line[start:])
+		if pending != nil {
+			open(*pending, text)
+		} else {
+			appendText(text)
+		}
+		prevLast, _ = utf8.DecodeLastRuneInString(line)
+	}
+	return segs
+}
+
+// lastText returns the text of the segment's last piece (or its head).
+func (s *segment) lastText() string {
+	if len(s.body) > 0 {
+		return s.body[len(s.body)-1].text
+	}
+	return s.head
+}
+
+// isMarkerBoundary reports whether an inline marker may follow r.
+func isMarkerBoundary(r rune) bool {
+	return isSpace(r) || r == '。' || r == '；' || r == ';' || r == '|' || r == '！' || r == '？'
+}
+
+// endsClause reports whether text ends a sentence or a lead-in, so that
+// the next line starts a new paragraph rather than continuing a broken one.
+func endsClause(text string) bool {
+	text = strings.TrimRight(trimSpace(text), "”’」』)）\"'")
+	r, _ := utf8.DecodeLastRuneInString(text)
+	switch r {
+	case '。', '！', '？', '；', '!', '?', ';', '：', ':':
+		return true
+	}
+	return false
+}
+
+// bareHeadingMax is the longest heading line taken whole as a heading.
+const bareHeadingMax = 50
+
+// isBareHeading reports whether a heading line holds only the heading (no
+// body text after it): short and without a full stop.
+func isBareHeading(head string) bool {
+	return utf8.RuneCountInString(head) <= bareHeadingMax && !strings.Contains(head, "。")
+}
+
+// splitHeading separates a chapter or section heading from body text that
+// follows it on the same line: at the first space, full stop or colon near
+// the start ("一、2019年工作总结 2019年,全市…", "(一)强化创新驱动,发展动能
+// 持续增强。生命健康…", "(三)强化药具发放管理: 将全市…").
+func splitHeading(head string) (heading, rest string) {
+	head = trimSpace(head)
+	if isBareHeading(head) {
+		// A space in a short heading is layout ("一、全面加强 党的建设"),
+		// unless a sentence or lead-in follows it ("二、2020年工作思路
+		// 重点抓好以下工作:").
+		if i := strings.IndexFunc(head, isSpace); i > 0 && endsClause(head) {
+			return head[:i], trimSpace(head[i:])
+		}
+		return head, ""
+	}
+	n := 0
+	for i, r := range head {
+		if n > 60 {
+			break
+		}
+		switch {
+		case isSpace(r) && n <= 40:
+			return trimSpace(head[:i]), trimSpace(head[i:])
+		case r == '。':
+			end := i + utf8.RuneLen(r)
+			return head[:end], trimSpace(head[end:])
+		case (r == '：' || r == ':') && n <= 40:
+			end := i + utf8.RuneLen(r)
+			return head[:end], trimSpace(head[end:])
+		}
+		n++
+	}
+	return head, ""
+}
+
+// joinPieces joins pieces into display text: layout line breaks vanish,
+// paragraph breaks become "\n", and tidy removes layout spaces.
+func joinPieces(pieces []piece) string {
+	var b strings.Builder
+	for i, p := range pieces {
+		if i > 0 {
+			if p.join == joinPara {
+				b.WriteByte('\n')
+			} else {
+				prev, _ := utf8.DecodeLastRuneInString(b.String())
+				next, _ := utf8.DecodeRuneInString(p.text)
+				if isLatinWord(prev) && isLatinWord(next) {
+					b.WriteByte(' ')
+				}
+			}
+		}
+		b.WriteString(p.text)
+	}
+	return tidy(b.String())
+}
+
+// isLatinWord reports ASCII letters and digits.
+func isLatinWord(r rune) bool {
+	return r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+}
+
+// block is one provision-to-be, before document metadata is attached.
+type block struct {
+	number      string
+	headingPath []string
+	title       string
+	text        string
+	part        int // index into the document's parts, -1 for none
+}
+
+// partHeadingRe matches a chapter heading that opens a part of its own
+// year and kind, as in 温州's 一、2019年工作总结 / 二、2020年工作思路.
+var partHeadingRe = regexp.MustCompile(`^\p{Han}{0,12}?((?:19|20)\d{2})\s*年\p{Han}{0,10}?(工作总结|工作思路|工作要点|工作计划|工作安排|工作打算)[。:：]?$`)
+
+// structure turns segments into blocks and parts. Items become provisions;
+// a section with no items becomes one provision numbered "(一)"; text under
+// a heading before its first item, the preamble, and closing paragraphs
+// after the last item become un-numbered provisions, one per paragraph.
+func structure(segs []segment) ([]block, []Part) {
+	var (
+		blocks           []block
+		parts            []Part
+		chapter, section string
+	)
+	partIdx := -1
+
+	// A section with items is a heading; one without is a provision.
+	hasItems := make([]bool, len(segs))
+	open := -1 // the section items would belong to
+	for i, s := range segs {
+		switch s.m.kind {
+		case markChapter:
+			open = -1
+		case markSection:
+			open = i
+		case markItem:
+			if open >= 0 {
+				hasItems[open] = true
+			}
+		}
+	}
+	// Layout matters for the closing paragraph: when items never continue
+	// over a broken line, a new line after the last item's full stop is a
+	// paragraph of the document's own, not more of the item.
+	lineBroken, lastItem := false, -1
+	for i, s := range segs {
+		if s.m.kind == markItem {
+			lastItem = i
+			for _, p := range s.body[min(1, len(s.body)):] {
+				lineBroken = lineBroken || p.join == joinLine
+			}
+		}
+	}
+
+	path := func(extra ...string) []string {
+		var p []string
+		for _, h := range append([]string{chapter, section}, extra...) {
+			if h != "" {
+				p = append(p, h)
+			}
+		}
+		return p
+	}
+	addParas := func(text string, hp []string) {
+		for _, para := range mergeParagraphs(strings.Split(text, "\n")) {
+			blocks = append(blocks, block{text: para, headingPath: hp, title: leadTitle(para, false), part: partIdx})
+		}
+	}
+
+	for i, s := range segs {
+		switch s.m.kind {
+		case markNone:
+			addParas(joinPieces(s.body), nil)
+		case markChapter:
+			heading, rest := splitHeading(s.head)
+			chapter, section = tidy(s.m.label+heading), ""
+			if m := partHeadingRe.FindStringSubmatch(tidy(heading)); m != nil {
+				year, _ := strconv.Atoi(m[1])
+				parts = append(parts, Part{Heading: chapter, Year: year, DocType: m[2]})
+				partIdx = len(parts) - 1
+			}
+			addParas(joinPieces(withHead(rest, s.body)), path())
+		case markSection:
+			heading, rest := splitHeading(s.head)
+			if hasItems[i] {
+				section = tidy(s.m.label + heading)
+				addParas(joinPieces(withHead(rest, s.body)), path())
+				continue
+			}
+			section = ""
+			text := joinPieces(withHead(s.head, s.body))
+			title := strings.TrimRight(tidy(heading), ":：")
+			if title == text {
+				title = ""
+			}
+			blocks = append(blocks, block{number: s.m.label, headingPath: path(), title: title, text: text, part: partIdx})
+		case markItem:
+			body := s.body
+			var closing []piece
+			if i == lastItem && !lineBroken {
+				for k := 1; k < len(body); k++ {
+					if body[k].join == joinPara {
+						body, closing = body[:k], body[k:]
+						break
+					}
+				}
+			}
+			text := joinPieces(body)
+			blocks = append(blocks, block{number: s.m.label, headingPath: path(), title: leadTitle(text, true), text: text, part: partIdx})
+			if len(closing) > 0 {
+				addParas(joinPieces(closing), nil)
+			}
+		}
+	}
+	return blocks, parts
+}
+
+// withHead puts the text that followed a heading on its line in front of
+// the body pieces.
+func withHead(head string, body []piece) []piece {
+	if head == "" {
+		return body
+	}
+	return append([]piece{{head, joinPara}}, body...)
+}
+
+// shortParagraph is the length under which a paragraph is not a provision
+// of its own but joins its neighbour (a lead-in such as 重点抓好以下工作:).
+const shortParagraph = 10
+
+// mergeParagraphs drops empty paragraphs and merges lead-ins (ending with a
+// colon) into the paragraph they introduce, and short remnants into the
+// paragraph before them.
+func mergeParagraphs(paras []string) []string {
+	var out []string
+	carry := ""
+	for _, p := range paras {
+		p = trimSpace(p)
+		if p == "" {
+			continue
+		}
+		if carry != "" {
+			p, carry = carry+"\n"+p, ""
+		}
+		last, _ := utf8.DecodeLastRuneInString(p)
+		short := utf8.RuneCountInString(p) < shortParagraph
+		switch {
+		case (last == '：' || last == ':') && len(out) == 0:
+			carry = p
+		case short && len(out) > 0, (last == '：' || last == ':') && len(out) > 0:
+			out[len(out)-1] += "\n" + p
+		case short:
+			carry = p
+		default:
+			out = append(out, p)
+		}
+	}
+	if carry != "" {
+		if len(out) > 0 {
+			out[len(out)-1] += "\n" + carry
+		} else {
+			out = append(out, carry)
+		}
+	}
+	return out
+}
+
+// titleMax is the longest first sentence taken as a provision's title.
+const titleMax = 32
+
+// leadTitle returns the provision's title: its first sentence up to and
+// including the first 。, or (if leadClause) a clause ending with a colon,
+// when that reads like a title: short, one clause (no comma), not the whole
+// text. Un-numbered paragraphs pass leadClause false: there a colon ends an
+// introduction (总体要求是：), not a title.
+func leadTitle(text string, leadClause bool) string {
+	n := 0
+	for i, r := range text {
+		switch r {
+		case '。':
+			title := text[:i+len("。")]
+			if n < 2 || title == text {
+				return ""
+			}
+			return title
+		case '：', ':':
+			if n < 2 || !leadClause {
+				return ""
+			}
+			return text[:i]
+		case '，', ',', '；', ';', '\n':
+			return ""
+		}
+		n++
+		if n > titleMax {
+			return ""
+		}
+	}
+	return ""
+}
+
+// cnDigits maps the Chinese numerals used in headings to their values.
+var cnDigits = map[rune]int{'一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '十': 10}
+
+// isCNDigit reports whether r is a Chinese numeral of a heading number.
+func isCNDigit(r rune) bool { _, ok := cnDigits[r]; return ok }
+
+// cnPrefix splits s after its leading Chinese numerals (at most three).
+func cnPrefix(s string) (num, rest string) {
+	i, n := 0, 0
+	for i < len(s) && n < 4 {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isCNDigit(r) {
+			break
+		}
+		i += size
+		n++
+	}
+	return s[:i], s[i:]
+}
+
+// cnValue parses a Chinese numeral from 一 to 九十九.
+func cnValue(num string) (int, bool) {
+	rs := []rune(num)
+	d := func(r rune) int { return cnDigits[r] }
+	switch len(rs) {
+	case 1:
+		return d(rs[0]), true
+	case 2:
+		switch {
+		case rs[0] == '十' && rs[1] != '十': // 十三
+			return 10 + d(rs[1]), true
+		case rs[0] != '十' && rs[1] == '十': // 二十
+			return d(rs[0]) * 10, true
+		}
+	case 3:
+		if rs[0] != '十' && rs[1] == '十' && rs[2] != '十' { // 二十三
+			return d(rs[0])*10 + d(rs[2]), true
+		}
+	}
+	return 0, false
+}
+
+// asciiDigit returns the value of an ASCII or full-width digit, or -1.
+func asciiDigit(r rune) int {
+	switch {
+	case r >= '0' && r <= '9':
+		return int(r - '0')
+	case r >= '０' && r <= '９':
+		return int(r - '０')
+	}
+	return -1
+}
+
+// skipSpaces returns the offset of the first non-space byte at or after i.
+func skipSpaces(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isSpace(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
