@@ -1,0 +1,117 @@
+package search
+
+import (
+	"sort"
+	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/analyzers"
+)
+
+// Passage is a stretch of wording shared by two provisions, with byte
+// offsets into each one's display text so that both sides can be marked.
+type Passage struct {
+	Text        string `json:"text"`
+	SourceStart int    `json:"source_start"`
+	SourceEnd   int    `json:"source_end"`
+	TargetStart int    `json:"target_start"`
+	TargetEnd   int    `json:"target_end"`
+}
+
+// minPassageRunes is the shortest shared stretch worth showing: shorter
+// ones are common words (推进, 加强…), not shared wording.
+const minPassageRunes = 4
+
+// seedRunes is the length of the character grams used to find candidate
+// alignments; every passage of minPassageRunes or more contains one.
+const seedRunes = minPassageRunes
+
+// alignment is a normalised view of a display text.
+type alignment struct {
+	display string
+	runes   []rune
+	// byteOff[i] is the display byte offset of normalised rune i, and
+	// byteOff[len(runes)] the display length.
+	byteOff []int
+	endOff  []int // display byte offset just past rune i
+}
+
+func newAlignment(display string) alignment {
+	norm, off := analyzers.NormalizeMap(display)
+	a := alignment{display: display}
+	for i, r := range norm {
+		a.runes = append(a.runes, r)
+		a.byteOff = append(a.byteOff, off[i])
+		_, size := utf8.DecodeRuneInString(display[off[i]:])
+		if off[i] >= len(display) {
+			size = 0
+		}
+		a.endOff = append(a.endOff, off[i]+size)
+	}
+	return a
+}
+
+// sharedPassages finds the maximal shared stretches of at least
+// minPassageRunes characters between src and dst, longest first, each
+// stretch of dst used once. It seeds on character grams of src (a map
+// lookup per position of dst) and extends each seed both ways, so it runs
+// in time near linear in the texts' lengths rather than their product.
+func sharedPassages(src, dst alignment) []Passage {
+	if len(src.runes) < seedRunes || len(dst.runes) < seedRunes {
+		return nil
+	}
+	grams := make(map[string][]int, len(src.runes))
+	for i := 0; i+seedRunes <= len(src.runes); i++ {
+		g := string(src.runes[i : i+seedRunes])
+		grams[g] = append(grams[g], i)
+	}
+	type match struct{ s, d, n int }
+	var found []match
+	for j := 0; j+seedRunes <= len(dst.runes); {
+		best := match{}
+		for _, i := range grams[string(dst.runes[j:j+seedRunes])] {
+			n := seedRunes
+			for i+n < len(src.runes) && j+n < len(dst.runes) && src.runes[i+n] == dst.runes[j+n] {
+				n++
+			}
+			if n > best.n {
+				best = match{i, j, n}
+			}
+		}
+		if best.n >= minPassageRunes && !allPunct(dst.runes[best.d:best.d+best.n]) {
+			found = append(found, best)
+			j += best.n
+			continue
+		}
+		j++
+	}
+	sort.SliceStable(found, func(a, b int) bool { return found[a].n > found[b].n })
+	out := make([]Passage, 0, len(found))
+	for _, m := range found {
+		out = append(out, Passage{
+			Text:        dst.display[dst.byteOff[m.d]:dst.endOff[m.d+m.n-1]],
+			SourceStart: src.byteOff[m.s],
+			SourceEnd:   src.endOff[m.s+m.n-1],
+			TargetStart: dst.byteOff[m.d],
+			TargetEnd:   dst.endOff[m.d+m.n-1],
+		})
+	}
+	return out
+}
+
+// sharedRunes sums the lengths (in characters) of the passages.
+func sharedRunes(ps []Passage, dst alignment) int {
+	n := 0
+	for _, p := range ps {
+		n += utf8.RuneCountInString(dst.display[p.TargetStart:p.TargetEnd])
+	}
+	return n
+}
+
+func allPunct(rs []rune) bool {
+	for _, r := range rs {
+		if analyzers.IsHan(r) || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,131 @@
+package search
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policysearch/policysearch/indexer"
+)
+
+// OutlineEntry is one provision's place in its document's outline.
+type OutlineEntry struct {
+	ID          string   `json:"id"`
+	Ordinal     int      `json:"ordinal"`
+	Number      string   `json:"number,omitempty"`
+	HeadingPath []string `json:"heading_path,omitempty"`
+	Title       string   `json:"title,omitempty"`
+}
+
+// DocumentView is a document with its outline and all its provisions.
+type DocumentView struct {
+	indexer.DocumentInfo
+	Outline    []OutlineEntry      `json:"outline"`
+	Provisions []indexer.Provision `json:"provisions"`
+}
+
+// Section is one provision with its neighbours and its document's outline.
+type Section struct {
+	indexer.Provision
+	Document indexer.DocumentInfo `json:"document"`
+	Prev     *OutlineEntry        `json:"prev,omitempty"`
+	Next     *OutlineEntry        `json:"next,omitempty"`
+	Outline  []OutlineEntry       `json:"outline"`
+}
+
+// Documents lists all documents with their metadata and provision counts.
+func (e *Engine) Documents(ctx context.Context) ([]indexer.DocumentInfo, error) {
+	docs, err := e.store.Documents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	if docs == nil {
+		docs = []indexer.DocumentInfo{}
+	}
+	return docs, nil
+}
+
+// Document returns one document; the error wraps indexer.ErrNotFound for
+// an unknown id.
+func (e *Engine) Document(ctx context.Context, id string) (*DocumentView, error) {
+	doc, err := e.store.Document(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	v := &DocumentView{
+		DocumentInfo: indexer.DocumentInfo{Document: doc, ProvisionCount: len(doc.Provisions)},
+		Outline:      outline(doc.Provisions),
+		Provisions:   doc.Provisions,
+	}
+	v.DocumentInfo.Provisions = nil
+	return v, nil
+}
+
+// Section returns a provision with its neighbours and its document's outline.
+func (e *Engine) Section(ctx context.Context, id string) (*Section, error) {
+	p, err := e.store.Provision(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("provision %s: %w", id, err)
+	}
+	doc, err := e.Document(ctx, p.DocID)
+	if err != nil {
+		return nil, err
+	}
+	s := &Section{Provision: p, Document: doc.DocumentInfo, Outline: doc.Outline}
+	for i, o := range doc.Outline {
+		if o.ID != id {
+			continue
+		}
+		if i > 0 {
+			prev := doc.Outline[i-1]
+			s.Prev = &prev
+		}
+		if i+1 < len(doc.Outline) {
+			next := doc.Outline[i+1]
+			s.Next = &next
+		}
+	}
+	return s, nil
+}
+
+func outline(ps []indexer.Provision) []OutlineEntry {
+	out := make([]OutlineEntry, len(ps))
+	for i, p := range ps {
+		out[i] = OutlineEntry{ID: p.ID, Ordinal: p.Ordinal, Number: p.Number, HeadingPath: p.HeadingPath, Title: p.Title}
+	}
+	return out
+}
+
+// Upload is a document sent by a user, with optional metadata that
+// overrides what is read from its text.
+type Upload struct {
+	Name     string
+	Data     []byte
+	Metadata indexer.ManifestEntry
+}
+
+// Ingest parses, prepares and indexes an uploaded document. The same
+// content uploaded again replaces the earlier copy (replaced is true).
+func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, replaced bool, err error) {
+	if e.pipeline == nil {
+		return doc, false, fmt.Errorf("ingest: engine has no pipeline")
+	}
+	doc, err = e.pipeline.ParseFile(u.Name, u.Data)
+	if err != nil {
+		return doc, false, &RequestError{Field: "file", Msg: err.Error()}
+	}
+	indexer.Manifest{u.Name: u.Metadata}.Apply(&doc)
+	replaced, err = e.store.Put(ctx, doc)
+	if err != nil {
+		return doc, false, fmt.Errorf("ingest %s: %w", u.Name, err)
+	}
+	return doc, replaced, nil
+}
+
+// Delete removes a document and its provisions; the error wraps
+// indexer.ErrNotFound for an unknown id.
+func (e *Engine) Delete(ctx context.Context, docID string) error {
+	if err := e.store.Delete(ctx, docID); err != nil {
+		return fmt.Errorf("delete %s: %w", docID, err)
+	}
+	return nil
+}

@@ -1,0 +1,384 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/policysearch/policysearch/indexer"
+)
+
+// Limits of a search request.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+	// MaxWindow bounds deep paging: page*size may not pass it. Users refine
+	// a query rather than read thousands of hits; the bound keeps one
+	// request's work fixed.
+	MaxWindow = 5000
+	// facetSize is how many values each facet reports at most.
+	facetSize = 100
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortYearDesc  = "year_desc"
+	SortYearAsc   = "year_asc"
+)
+
+// Words splits text into the words the index holds (precise segmentation,
+// stop words and punctuation dropped).
+type Words interface {
+	Cut(text string) []string
+}
+
+// Config holds what an Engine is built from.
+type Config struct {
+	Store *indexer.Store
+	// Words segments query text as the index does.
+	Words Words
+	// Pipeline parses and prepares uploaded documents.
+	Pipeline *indexer.Pipeline
+	// IDF is a general-language IDF table for weighing words (optional).
+	IDF IDF
+}
+
+// Engine answers searches over a Store and takes documents in and out of it.
+type Engine struct {
+	store    *indexer.Store
+	words    Words
+	pipeline *indexer.Pipeline
+	idf      IDF
+}
+
+// New returns an Engine.
+func New(c Config) *Engine {
+	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF}
+}
+
+// Store returns the underlying index store.
+func (e *Engine) Store() *indexer.Store { return e.store }
+
+// Request is one search.
+type Request struct {
+	Query   string  `json:"q"`
+	Filters Filters `json:"filters,omitempty"`
+	Page    int     `json:"page,omitempty"` // 1-based
+	Size    int     `json:"size,omitempty"`
+	Sort    string  `json:"sort,omitempty"`
+	// NoFacets skips facet counting (the CLI's plain listing, benchmarks).
+	NoFacets bool `json:"-"`
+}
+
+// Hit is one provision in a result list.
+type Hit struct {
+	indexer.Provision
+	// Highlights are fragments of Text with matches wrapped in <mark>, HTML-escaped.
+	Highlights []string `json:"highlights"`
+	// Marked is the whole Text, HTML-escaped, with matches wrapped in <mark>.
+	Marked string  `json:"marked"`
+	Score  float64 `json:"score"`
+}
+
+// FacetValue is one value of a facet with its count.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Response is a page of results with facet counts.
+type Response struct {
+	Total  int                     `json:"total"`
+	TookMS float64                 `json:"took_ms"`
+	Page   int                     `json:"page"`
+	Size   int                     `json:"size"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets,omitempty"`
+	Parsed Query                   `json:"parsed"`
+}
+
+// RequestError reports a request that cannot be answered as asked.
+type RequestError struct {
+	Field string
+	Msg   string
+}
+
+func (e *RequestError) Error() string { return e.Field + ": " + e.Msg }
+
+// IsBadRequest reports whether err is the caller's mistake (bad syntax or
+// parameters) rather than a failure of the engine.
+func IsBadRequest(err error) bool {
+	var qe *QueryError
+	var re *RequestError
+	return errors.As(err, &qe) || errors.As(err, &re)
+}
+
+// Search runs one request.
+func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
+	start := time.Now()
+	q, err := Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	filters := r.Filters.Clone()
+	for f, vs := range q.Filters {
+		filters.Add(f, vs...)
+	}
+	q.Filters = filters
+	if err := validateFilters(filters); err != nil {
+		return nil, err
+	}
+	page, size, err := pageAndSize(r.Page, r.Size)
+	if err != nil {
+		return nil, err
+	}
+	sortBy, err := sortOrder(r.Sort)
+	if err != nil {
+		return nil, err
+	}
+
+	match := e.matchQuery(q)
+	req := bleve.NewSearchRequestOptions(withFilters(match, filters, ""), size, (page-1)*size, false)
+	req.Fields = []string{indexer.FieldJSON}
+	req.SortBy(sortBy)
+
+	// Facets without an active filter are counted on the main request; each
+	// filtered facet is counted with its own filter removed, so a user sees
+	// what widening that choice would give.
+	var own []string
+	if !r.NoFacets {
+		for _, f := range FacetNames {
+			if len(filters[f]) > 0 {
+				own = append(own, f)
+				continue
+			}
+			req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
+		}
+	}
+
+	var (
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		facetRes  = map[string]*bsearch.FacetResult{}
+		facetErrs []error
+	)
+	for _, f := range own {
+		wg.Add(1)
+		go func(f string) {
+			defer wg.Done()
+			fr := bleve.NewSearchRequestOptions(withFilters(match, filters, f), 0, 0, false)
+			fr.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
+			res, err := e.store.Search(ctx, fr)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				facetErrs = append(facetErrs, fmt.Errorf("count facet %s: %w", f, err))
+				return
+			}
+			facetRes[f] = res.Facets[f]
+		}(f)
+	}
+	res, err := e.store.Search(ctx, req)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if len(facetErrs) > 0 {
+		return nil, facetErrs[0]
+	}
+	for f, fr := range res.Facets {
+		facetRes[f] = fr
+	}
+
+	out := &Response{Total: int(res.Total), Page: page, Size: size, Parsed: q, Hits: make([]Hit, 0, len(res.Hits))}
+	marker := e.newMarker(q)
+	for _, h := range res.Hits {
+		hit, err := decodeHit(h)
+		if err != nil {
+			return nil, err
+		}
+		hit.Marked, hit.Highlights = marker.mark(hit.Text)
+		out.Hits = append(out.Hits, hit)
+	}
+	if !r.NoFacets {
+		out.Facets = facetValues(facetRes)
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// Facets counts every facet over the whole corpus.
+func (e *Engine) Facets(ctx context.Context) (map[string][]FacetValue, error) {
+	req := bleve.NewSearchRequestOptions(typeQuery(), 0, 0, false)
+	for _, f := range FacetNames {
+		req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
+	}
+	res, err := e.store.Search(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("count facets: %w", err)
+	}
+	return facetValues(res.Facets), nil
+}
+
+func decodeHit(h *bsearch.DocumentMatch) (Hit, error) {
+	raw, _ := h.Fields[indexer.FieldJSON].(string)
+	var hit Hit
+	if err := json.Unmarshal([]byte(raw), &hit.Provision); err != nil {
+		return hit, fmt.Errorf("decode provision %s: %w", h.ID, err)
+	}
+	if !math.IsNaN(h.Score) && !math.IsInf(h.Score, 0) {
+		hit.Score = math.Round(h.Score*1e4) / 1e4
+	}
+	return hit, nil
+}
+
+func facetValues(in map[string]*bsearch.FacetResult) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(FacetNames))
+	for _, f := range FacetNames {
+		vals := []FacetValue{}
+		if fr := in[f]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				if t.Term == "" {
+					continue
+				}
+				vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+		if f == FacetYear {
+			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
+		}
+		out[f] = vals
+	}
+	return out
+}
+
+func facetField(f string) string {
+	switch f {
+	case FacetCity:
+		return indexer.FieldCity
+	case FacetProvince:
+		return indexer.FieldProvince
+	case FacetYear:
+		return indexer.FieldYearKey
+	case FacetDocType:
+		return indexer.FieldDocType
+	case FacetTheme:
+		return indexer.FieldThemes
+	case FacetOffice:
+		return indexer.FieldOffices
+	}
+	return ""
+}
+
+func validateFilters(f Filters) error {
+	for name, vals := range f {
+		if facetField(name) == "" {
+			return &RequestError{Field: name, Msg: fmt.Sprintf("unknown filter %q (known: city, province, year, doc_type, theme, office)", name)}
+		}
+		if name == FacetYear {
+			for _, v := range vals {
+				if _, _, err := ParseYearRange(v); err != nil {
+					return &RequestError{Field: name, Msg: err.Error()}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func pageAndSize(page, size int) (int, int, error) {
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = DefaultSize
+	}
+	if page < 1 {
+		return 0, 0, &RequestError{Field: "page", Msg: "must be 1 or more"}
+	}
+	if size < 1 || size > MaxSize {
+		return 0, 0, &RequestError{Field: "size", Msg: fmt.Sprintf("must be between 1 and %d", MaxSize)}
+	}
+	if page*size > MaxWindow {
+		return 0, 0, &RequestError{Field: "page", Msg: fmt.Sprintf("page × size may not exceed %d; narrow the query or add filters", MaxWindow)}
+	}
+	return page, size, nil
+}
+
+func sortOrder(s string) ([]string, error) {
+	// _id breaks ties so that paging is stable: every hit appears on exactly one page.
+	switch s {
+	case "", SortRelevance:
+		return []string{"-_score", "_id"}, nil
+	case SortYearDesc:
+		return []string{"-" + indexer.FieldYear, "-_score", "_id"}, nil
+	case SortYearAsc:
+		return []string{indexer.FieldYear, "-_score", "_id"}, nil
+	}
+	return nil, &RequestError{Field: "sort", Msg: fmt.Sprintf("unknown sort %q (relevance, year_desc, year_asc)", s)}
+}
+
+func typeQuery() query.Query {
+	t := bleve.NewTermQuery(indexer.TypeProvision)
+	t.SetField(indexer.FieldType)
+	return t
+}
+
+// withFilters restricts q to provisions passing every filter except the
+// facet named skip.
+func withFilters(q query.Query, f Filters, skip string) query.Query {
+	must := []query.Query{typeQuery()}
+	if q != nil {
+		must = append(must, q)
+	}
+	for _, name := range FacetNames {
+		vals := f[name]
+		if name == skip || len(vals) == 0 {
+			continue
+		}
+		var any []query.Query
+		for _, v := range vals {
+			any = append(any, filterValue(name, v))
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	return bleve.NewConjunctionQuery(must...)
+}
+
+// filterValue matches one filter value. Names may be given short
+// (嘉兴 for 嘉兴市, 中医 for 中医药), so a prefix of a value matches too.
+func filterValue(facet, v string) query.Query {
+	if facet == FacetYear {
+		from, to, _ := ParseYearRange(v)
+		lo, hi := float64(from), float64(to)
+		incl := true
+		r := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &incl, &incl)
+		r.SetField(indexer.FieldYear)
+		return r
+	}
+	field := facetField(facet)
+	t := bleve.NewTermQuery(v)
+	t.SetField(field)
+	p := bleve.NewPrefixQuery(v)
+	p.SetField(field)
+	return bleve.NewDisjunctionQuery(t, p)
+}
+
+// yearString renders a year for display; zero is unknown.
+func yearString(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}

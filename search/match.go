@@ -1,0 +1,116 @@
+package search
+
+import (
+	"math"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/policysearch/policysearch/analyzers"
+	"github.com/policysearch/policysearch/indexer"
+)
+
+// Boosts of the parts of a term's match. The exact (bigram phrase) match
+// and the word match both find a provision that contains the term; a match
+// on the title or heading path says the provision is about it.
+const (
+	boostExact   = 1.0
+	boostWords   = 1.0
+	boostHeading = 0.6
+)
+
+// matchQuery builds the query that selects and ranks provisions for q, or
+// nil when q has no text (browse by filters).
+func (e *Engine) matchQuery(q Query) query.Query {
+	if len(q.Terms) == 0 && len(q.Excluded) == 0 {
+		return nil
+	}
+	b := bleve.NewBooleanQuery()
+	for _, t := range q.Terms {
+		must, should := e.termQuery(t)
+		b.AddMust(must)
+		if should != nil {
+			b.AddShould(should)
+		}
+	}
+	for _, t := range q.Excluded {
+		b.AddMustNot(exactQuery(t.Text))
+	}
+	if len(q.Terms) == 0 {
+		b.AddMust(bleve.NewMatchAllQuery())
+	}
+	return b
+}
+
+// termQuery returns the clause a provision must satisfy for t and an
+// optional clause that only adds to the score.
+func (e *Engine) termQuery(t Term) (must, should query.Query) {
+	exact := exactQuery(t.Text)
+	if t.Phrase {
+		return exact, nil
+	}
+	words := e.words.Cut(t.Text)
+	if len(words) == 0 {
+		return exact, nil
+	}
+	exact.SetBoost(boostExact)
+	wq := wordsQuery(words, indexer.FieldWords)
+	wq.SetBoost(boostWords)
+	must = bleve.NewDisjunctionQuery(exact, wq)
+	heads := bleve.NewDisjunctionQuery(termQueries(words, indexer.FieldHeadWords)...)
+	heads.SetBoost(boostHeading)
+	return must, heads
+}
+
+// wordsQuery matches provisions holding the words: all of them for a short
+// term, most of them for a longer text (a need typed as a sentence shares
+// only some of its words with the provisions that answer it).
+func wordsQuery(words []string, field string) *query.DisjunctionQuery {
+	d := bleve.NewDisjunctionQuery(termQueries(words, field)...)
+	d.SetMin(float64(minShould(len(words))))
+	return d
+}
+
+// minShould is how many of n query words a provision must hold.
+func minShould(n int) int {
+	switch {
+	case n <= 2:
+		return n
+	case n <= 4:
+		return n - 1
+	default:
+		return int(math.Ceil(float64(n) * 0.5))
+	}
+}
+
+func termQueries(words []string, field string) []query.Query {
+	out := make([]query.Query, 0, len(words))
+	seen := map[string]bool{}
+	for _, w := range words {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		tq := bleve.NewTermQuery(w)
+		tq.SetField(field)
+		out = append(out, tq)
+	}
+	return out
+}
+
+// exactQuery matches exactly the provisions whose normalised text contains
+// norm: consecutive character bigrams for two or more characters; for a
+// single character, any bigram starting with it or the text's final
+// character (the only place it is not the start of a bigram).
+func exactQuery(norm string) *query.DisjunctionQuery {
+	if utf8.RuneCountInString(norm) == 1 {
+		p := bleve.NewPrefixQuery(norm)
+		p.SetField(indexer.FieldExact)
+		t := bleve.NewTermQuery(norm)
+		t.SetField(indexer.FieldExact)
+		return bleve.NewDisjunctionQuery(p, t)
+	}
+	pq := bleve.NewPhraseQuery(analyzers.BigramTerms(norm), indexer.FieldExact)
+	return bleve.NewDisjunctionQuery(pq)
+}

@@ -1,0 +1,263 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/policysearch/policysearch/analyzers"
+	"github.com/policysearch/policysearch/indexer"
+)
+
+// IDF gives a word's inverse document frequency from a general-language
+// table (jieba's), which says how distinctive a word is beyond this corpus.
+type IDF interface {
+	IDF(word string) (float64, bool)
+	MedianIDF() float64
+}
+
+// SimilarRequest asks for provisions similar to one provision (ID) or to a
+// pasted text (Text).
+type SimilarRequest struct {
+	ID      string  `json:"id,omitempty"`
+	Text    string  `json:"text,omitempty"`
+	Filters Filters `json:"filters,omitempty"`
+	Size    int     `json:"size,omitempty"`
+	// IncludeSameDoc also returns provisions of the source's own document
+	// (excluded by default: drafters look for precedents elsewhere).
+	IncludeSameDoc bool `json:"include_same_doc,omitempty"`
+}
+
+// WeightedTerm is a word with its weight.
+type WeightedTerm struct {
+	Term   string  `json:"term"`
+	Weight float64 `json:"weight"`
+}
+
+// SimilarHit is a similar provision with what it shares with the source.
+type SimilarHit struct {
+	Hit
+	SharedTerms []string  `json:"shared_terms"`
+	Passages    []Passage `json:"passages"`
+}
+
+// SimilarResponse lists similar provisions.
+type SimilarResponse struct {
+	Source     *indexer.Provision `json:"source,omitempty"`
+	SourceText string             `json:"source_text"`
+	Terms      []WeightedTerm     `json:"terms"`
+	Hits       []SimilarHit       `json:"hits"`
+	TookMS     float64            `json:"took_ms"`
+}
+
+const (
+	// similarTerms is how many of the source's most distinctive words query
+	// for candidates.
+	similarTerms = 24
+	// similarCandidates is how many lexical candidates are re-ranked by
+	// shared wording.
+	similarCandidates = 60
+	// maxSimilarText bounds a pasted text.
+	maxSimilarText = 5000
+)
+
+// Similar finds provisions similar to a provision or a text: candidates by
+// the source's most distinctive words (TF-IDF from the corpus and a
+// general-language table), re-ranked by how much wording they share, so
+// that reused sentences come first.
+func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarResponse, error) {
+	start := time.Now()
+	size := r.Size
+	if size == 0 {
+		size = DefaultSize
+	}
+	if size < 1 || size > MaxSize {
+		return nil, &RequestError{Field: "size", Msg: fmt.Sprintf("must be between 1 and %d", MaxSize)}
+	}
+	if err := validateFilters(r.Filters); err != nil {
+		return nil, err
+	}
+	out := &SimilarResponse{Hits: []SimilarHit{}}
+	var exclude []query.Query
+	switch {
+	case r.ID != "":
+		p, err := e.store.Provision(ctx, r.ID)
+		if err != nil {
+			return nil, fmt.Errorf("provision %s: %w", r.ID, err)
+		}
+		out.Source = &p
+		out.SourceText = p.Text
+		exclude = append(exclude, bleve.NewDocIDQuery([]string{p.ID}))
+		if !r.IncludeSameDoc {
+			d := bleve.NewTermQuery(p.DocID)
+			d.SetField(indexer.FieldDocID)
+			exclude = append(exclude, d)
+		}
+	case r.Text != "":
+		if len([]rune(r.Text)) > maxSimilarText {
+			return nil, &RequestError{Field: "text", Msg: fmt.Sprintf("longer than %d characters", maxSimilarText)}
+		}
+		out.SourceText = r.Text
+	default:
+		return nil, &RequestError{Field: "text", Msg: "give a provision id or a text"}
+	}
+
+	terms, err := e.distinctiveTerms(ctx, analyzers.Normalize(out.SourceText))
+	if err != nil {
+		return nil, err
+	}
+	out.Terms = terms
+	if len(terms) == 0 {
+		out.TookMS = elapsedMS(start)
+		return out, nil
+	}
+	var should []query.Query
+	for _, t := range terms {
+		tq := bleve.NewTermQuery(t.Term)
+		tq.SetField(indexer.FieldWords)
+		tq.SetBoost(t.Weight)
+		should = append(should, tq)
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddShould(should...)
+	b.AddMustNot(exclude...)
+	req := bleve.NewSearchRequestOptions(withFilters(b, r.Filters, ""), similarCandidates, 0, false)
+	req.Fields = []string{indexer.FieldJSON}
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := e.store.Search(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("similar: %w", err)
+	}
+
+	src := newAlignment(out.SourceText)
+	srcTerms := map[string]bool{}
+	for _, t := range terms {
+		srcTerms[t.Term] = true
+	}
+	maxScore := 0.0
+	for _, h := range res.Hits {
+		maxScore = math.Max(maxScore, h.Score)
+	}
+	type scored struct {
+		hit   SimilarHit
+		score float64
+	}
+	var ranked []scored
+	for _, h := range res.Hits {
+		hit, err := decodeHit(h)
+		if err != nil {
+			return nil, err
+		}
+		dst := newAlignment(hit.Text)
+		passages := sharedPassages(src, dst)
+		shared := sharedRunes(passages, dst)
+		shorter := math.Min(float64(len(src.runes)), float64(len(dst.runes)))
+		coverage := 0.0
+		if shorter > 0 {
+			coverage = math.Min(1, float64(shared)/shorter)
+		}
+		lexical := 0.0
+		if maxScore > 0 {
+			lexical = h.Score / maxScore
+		}
+		sh := SimilarHit{Hit: hit, Passages: passages, SharedTerms: []string{}}
+		for _, w := range e.words.Cut(analyzers.Normalize(hit.Text)) {
+			if srcTerms[w] && !contains(sh.SharedTerms, w) {
+				sh.SharedTerms = append(sh.SharedTerms, w)
+			}
+		}
+		sh.Marked, sh.Highlights = passageMarks(hit.Text, passages)
+		// Shared wording is the strongest sign of a precedent; the lexical
+		// score orders candidates that share ideas but not sentences.
+		score := 0.6*lexical + 0.4*coverage
+		sh.Score = math.Round(score*1e4) / 1e4
+		ranked = append(ranked, scored{sh, score})
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	for i := 0; i < len(ranked) && i < size; i++ {
+		out.Hits = append(out.Hits, ranked[i].hit)
+	}
+	out.TookMS = elapsedMS(start)
+	return out, nil
+}
+
+// distinctiveTerms weighs the words of a text by TF-IDF, the IDF being the
+// mean of the corpus's own (how rare the word is among provisions) and the
+// general-language table's (how rare it is in Chinese at large), and keeps
+// the strongest.
+func (e *Engine) distinctiveTerms(ctx context.Context, norm string) ([]WeightedTerm, error) {
+	tf := map[string]int{}
+	var order []string
+	for _, w := range e.words.Cut(norm) {
+		if len([]rune(w)) < 2 {
+			continue
+		}
+		if tf[w] == 0 {
+			order = append(order, w)
+		}
+		tf[w]++
+	}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	df, n, err := e.store.DocFreqs(ctx, indexer.FieldWords, order)
+	if err != nil {
+		return nil, err
+	}
+	var out []WeightedTerm
+	for _, w := range order {
+		if df[w] == 0 {
+			continue // no provision holds it: it cannot find anything
+		}
+		idf := math.Log(float64(n+1) / float64(df[w]+1))
+		if e.idf != nil {
+			g, ok := e.idf.IDF(w)
+			if !ok {
+				g = e.idf.MedianIDF()
+			}
+			idf = (idf + g) / 2
+		}
+		wt := (1 + math.Log(float64(tf[w]))) * idf
+		if wt > 0 {
+			out = append(out, WeightedTerm{Term: w, Weight: math.Round(wt*1000) / 1000})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	if len(out) > similarTerms {
+		out = out[:similarTerms]
+	}
+	return out, nil
+}
+
+// passageMarks marks the shared passages on a target text.
+func passageMarks(text string, ps []Passage) (string, []string) {
+	spans := make([]span, 0, len(ps))
+	for _, p := range ps {
+		spans = append(spans, span{p.TargetStart, p.TargetEnd})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	m := marker{}
+	return m.markSpans(text, spans)
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func elapsedMS(start time.Time) float64 {
+	return float64(time.Since(start).Microseconds()) / 1000
+}
+
+// IsNotFound reports whether err means an unknown id.
+func IsNotFound(err error) bool { return errors.Is(err, indexer.ErrNotFound) }
