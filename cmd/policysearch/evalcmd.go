@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/policysearch/policysearch/search/eval"
+)
+
+func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	set := fs.String("set", filepath.Join("testdata", "eval"), "folder of the relevance set (queries.yaml, similar.yaml)")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rs, err := eval.Load(*set)
+	if err != nil {
+		return err
+	}
+	// The relevance set is judged on the seed corpus: evaluate on a fresh
+	// index of it, whatever the configured index holds.
+	dir, err := os.MkdirTemp("", "policysearch-eval-")
+	if err != nil {
+		return fmt.Errorf("temporary index folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	c := common{index: dir, dict: envDefault("dict", "")}
+	a, err := c.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	rep, err := eval.Run(ctx, a.engine, rs)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	rep.Write(stdout)
+	return nil
+}

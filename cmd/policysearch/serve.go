@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"github.com/policysearch/policysearch/server"
+)
+
+// cmdServe listens at once, builds or opens the index (the API answers 503
+// meanwhile), then serves until ctx is cancelled (SIGTERM, interrupt): it
+// finishes in-flight requests and then closes the index.
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	addr := fs.String("addr", envDefault("addr", "127.0.0.1:8080"), "address to listen on (env POLICYSEARCH_ADDR)")
+	token := fs.String("token", envDefault("token", ""), "bearer token required to upload and delete documents; empty disables writes (env POLICYSEARCH_TOKEN)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+
+	log := slog.Default()
+	if *token == "" {
+		log.Warn("no write token: uploads and deletions are disabled (set --token or POLICYSEARCH_TOKEN)")
+	}
+	srv := server.New(server.Config{Token: *token, Logger: log})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+
+	// serveCtx stops the listener: on a signal, or when opening the index
+	// fails. openCtx stops building the index: on a signal, or when serving
+	// fails.
+	serveCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	openCtx, cancelOpen := context.WithCancel(ctx)
+	defer cancelOpen()
+	served := make(chan error, 1)
+	go func() {
+		err := srv.Serve(serveCtx, ln)
+		cancelOpen()
+		served <- err
+	}()
+
+	a, openErr := c.open(openCtx, stderr)
+	// Read now: once serving stops, openCtx is cancelled whatever the cause.
+	interrupted := openErr != nil && openCtx.Err() != nil
+	if openErr == nil {
+		srv.SetEngine(a.engine)
+	} else {
+		stop()
+	}
+	serveErr := <-served
+	// Serve has returned: no request can reach the index any more.
+	if a != nil {
+		a.close()
+		log.Info("index closed")
+	}
+	switch {
+	case interrupted:
+		if serveErr == nil {
+			log.Info("interrupted before the index was ready")
+		}
+		return serveErr
+	case openErr != nil:
+		return errors.Join(fmt.Errorf("open index: %w", openErr), serveErr)
+	}
+	return serveErr
+}

@@ -1,0 +1,345 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/policysearch/policysearch/search"
+)
+
+// obj is a JSON object in the OpenAPI document.
+type obj = map[string]any
+
+// openAPI answers GET /openapi.json.
+func (s *Server) openAPI(c echo.Context) error {
+	b, err := json.Marshal(s.openAPIDoc())
+	if err != nil {
+		return fmt.Errorf("encode OpenAPI document: %w", err)
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
+}
+
+// openAPIDoc describes every route of routesInit (a test holds the two
+// together) in OpenAPI 3.0.
+func (s *Server) openAPIDoc() obj {
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{
+			"title":   "policysearch",
+			"version": "1",
+			"description": "Search Chinese government health-policy documents by provision (numbered item). " +
+				"Every error is JSON {\"error\": {\"code\", \"message\", \"field\"}}; clients branch on code. " +
+				"/api/* answers 503 (not_ready) until the index is open.",
+		},
+		"paths":      s.openAPIPaths(),
+		"components": s.openAPIComponents(),
+	}
+}
+
+func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
+
+func schemaRef(name string) obj { return ref("schemas", name) }
+
+func jsonContent(schema obj) obj {
+	return obj{echo.MIMEApplicationJSON: obj{"schema": schema}}
+}
+
+func jsonResponse(desc, schema string) obj {
+	return obj{"description": desc, "content": jsonContent(schemaRef(schema))}
+}
+
+// responses merges an operation's own responses with shared error ones.
+func responses(own obj, errs ...string) obj {
+	out := obj{}
+	for k, v := range own {
+		out[k] = v
+	}
+	for _, e := range errs {
+		out[errorStatus[e]] = ref("responses", e)
+	}
+	out["500"] = ref("responses", "Internal")
+	return out
+}
+
+// errorStatus maps the shared error responses to their status codes.
+var errorStatus = map[string]string{
+	"BadRequest": "400", "Unauthorized": "401", "Forbidden": "403", "NotFound": "404",
+	"TooLarge": "413", "UnsupportedMediaType": "415", "Unprocessable": "422", "NotReady": "503",
+}
+
+func param(name, in, desc string, schema obj, required bool) obj {
+	return obj{"name": name, "in": in, "description": desc, "schema": schema, "required": required}
+}
+
+func str() obj     { return obj{"type": "string"} }
+func integer() obj { return obj{"type": "integer"} }
+func number() obj  { return obj{"type": "number"} }
+func boolean() obj { return obj{"type": "boolean"} }
+func array(items obj) obj {
+	return obj{"type": "array", "items": items}
+}
+func object(props obj, required ...string) obj {
+	o := obj{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func facetParams() []any {
+	desc := map[string]string{
+		search.FacetCity:     "City (嘉兴市; a prefix such as 嘉兴 matches too).",
+		search.FacetProvince: "Province (浙江省).",
+		search.FacetYear:     "Year (2020) or inclusive range (2019-2021).",
+		search.FacetDocType:  "Document type (工作要点, 工作总结…).",
+		search.FacetTheme:    "Theme (医共体, 中医药…).",
+		search.FacetOffice:   "Lead or supporting office (医政医管处…).",
+	}
+	var out []any
+	for _, f := range search.FacetNames {
+		p := param(f, "query", desc[f]+" Repeat for OR within the facet; facets combine with AND.", array(str()), false)
+		p["style"], p["explode"] = "form", true
+		out = append(out, p)
+	}
+	return out
+}
+
+func (s *Server) openAPIPaths() obj {
+	id := param("id", "path", "Document id (16 hex digits) or provision id (document id, '-', three-digit ordinal).", str(), true)
+	size := param("size", "query", fmt.Sprintf("Results per page, 1 to %d (default %d).", search.MaxSize, search.DefaultSize),
+		obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": search.DefaultSize}, false)
+	reads := []string{"BadRequest", "NotReady"}
+
+	searchParams := []any{
+		param("q", "query", "Query: words (all required), \"quoted phrases\" (exact), -exclusions, field:value filters "+
+			"(city:嘉兴市, year:2019-2021). Empty with filters: browse.", str(), false),
+		param("page", "query", fmt.Sprintf("1-based page. page × size may not exceed %d (deep-paging window): refine the query instead.", search.MaxWindow),
+			obj{"type": "integer", "minimum": 1, "default": 1}, false),
+		size,
+		param("sort", "query", "Order of hits.", obj{"type": "string", "enum": []string{search.SortRelevance, search.SortYearDesc, search.SortYearAsc}, "default": search.SortRelevance}, false),
+		param("mode", "query", "Reserved for semantic-search modes; accepted and currently without effect.", str(), false),
+		param("expand", "query", "Reserved for vocabulary expansion; accepted and currently without effect.", str(), false),
+	}
+	searchParams = append(searchParams, facetParams()...)
+
+	similarParams := []any{id, size,
+		param("exclude_same_doc", "query", "Leave out provisions of the source's own document (default true).", obj{"type": "boolean", "default": true}, false),
+	}
+	similarParams = append(similarParams, facetParams()...)
+
+	bearer := []any{obj{"bearer": []any{}}}
+	metaProps := obj{
+		"city": str(), "province": str(), "year": integer(), "doc_type": str(),
+		"issuer": str(), "doc_number": str(), "title": str(),
+	}
+	var metaParams []any
+	for _, f := range metadataFields {
+		metaParams = append(metaParams, param(f, "query", "Metadata overriding what is read from the text.", metaProps[f].(obj), false))
+	}
+	uploadParams := append([]any{param("name", "query", "File name of a text/plain upload (default "+defaultUploadName+").", str(), false)}, metaParams...)
+	multipartProps := obj{uploadField: obj{"type": "string", "format": "binary", "description": "The document: UTF-8 or GB18030/GBK text."}}
+	for k, v := range metaProps {
+		multipartProps[k] = v
+	}
+
+	return obj{
+		"/healthz": obj{"get": obj{
+			"summary": "The process is alive.", "operationId": "healthz",
+			"responses": obj{"200": jsonResponse("Alive.", "Status")},
+		}},
+		"/readyz": obj{"get": obj{
+			"summary": "The index is open and answering.", "operationId": "readyz",
+			"responses": obj{"200": jsonResponse("Ready.", "Ready"), "503": ref("responses", "NotReady")},
+		}},
+		"/metrics": obj{"get": obj{
+			"summary":     "Prometheus metrics: requests and latency by route and status, index size, documents, provisions.",
+			"operationId": "metrics",
+			"responses":   obj{"200": obj{"description": "Prometheus text format.", "content": obj{"text/plain": obj{"schema": str()}}}},
+		}},
+		"/openapi.json": obj{"get": obj{
+			"summary": "This document.", "operationId": "openapi",
+			"responses": obj{"200": obj{"description": "OpenAPI 3.0 document.", "content": jsonContent(obj{"type": "object"})}},
+		}},
+		"/": obj{"get": obj{
+			"summary": "The web interface.", "operationId": "webIndex",
+			"responses": obj{"200": obj{"description": "HTML page.", "content": obj{"text/html": obj{"schema": str()}}}},
+		}},
+		"/assets/{path}": obj{"get": obj{
+			"summary": "Files of the web interface.", "operationId": "webAsset",
+			"parameters": []any{param("path", "path", "File path under assets/.", str(), true)},
+			"responses":  obj{"200": obj{"description": "The file."}, "404": ref("responses", "NotFound")},
+		}},
+		"/api/search": obj{"get": obj{
+			"summary": "Search provisions, with facet counts.",
+			"description": "Facet counts are computed with every filter applied except the facet's own. " +
+				"Any other query parameter is refused (400 unknown_facet).",
+			"operationId": "search", "parameters": searchParams,
+			"responses": responses(obj{"200": jsonResponse("A page of hits.", "SearchResponse")}, reads...),
+		}},
+		"/api/facets": obj{"get": obj{
+			"summary": "Facet counts over the whole corpus.", "operationId": "facets",
+			"responses": responses(obj{"200": jsonResponse("Counts per facet value.", "FacetsResponse")}, reads...),
+		}},
+		"/api/documents": obj{
+			"get": obj{
+				"summary": "All documents with metadata and provision counts.", "operationId": "listDocuments",
+				"responses": responses(obj{"200": jsonResponse("Documents, newest first.", "DocumentList")}, reads...),
+			},
+			"post": obj{
+				"summary": "Add a document.",
+				"description": fmt.Sprintf("Upload a text file as multipart field %q, or a raw text/plain body (name in ?name=). "+
+					"Files up to %d bytes. The same content uploaded again replaces the earlier copy (200, replaced: true) instead of adding one.",
+					uploadField, s.cfg.MaxUploadBytes),
+				"operationId": "uploadDocument", "security": bearer, "parameters": uploadParams,
+				"requestBody": obj{"required": true, "content": obj{
+					echo.MIMEMultipartForm: obj{"schema": object(multipartProps, uploadField)},
+					echo.MIMETextPlain:     obj{"schema": str()},
+				}},
+				"responses": responses(obj{
+					"201": jsonResponse("Indexed as a new document.", "IngestResponse"),
+					"200": jsonResponse("The same content was already indexed; replaced.", "IngestResponse"),
+				}, "BadRequest", "Unauthorized", "Forbidden", "TooLarge", "UnsupportedMediaType", "Unprocessable", "NotReady"),
+			},
+		},
+		"/api/documents/{id}": obj{
+			"get": obj{
+				"summary": "One document: metadata, outline, all provisions in order.", "operationId": "getDocument",
+				"parameters": []any{id},
+				"responses":  responses(obj{"200": jsonResponse("The document.", "DocumentView")}, "BadRequest", "NotFound", "NotReady"),
+			},
+			"delete": obj{
+				"summary": "Remove a document and its provisions.", "operationId": "deleteDocument",
+				"parameters": []any{id}, "security": bearer,
+				"responses": responses(obj{"204": obj{"description": "Removed."}},
+					"BadRequest", "Unauthorized", "Forbidden", "NotFound", "NotReady"),
+			},
+		},
+		"/api/sections/{id}": obj{"get": obj{
+			"summary": "One provision with its neighbours and its document's outline.", "operationId": "getSection",
+			"parameters": []any{id},
+			"responses":  responses(obj{"200": jsonResponse("The provision.", "Section")}, "BadRequest", "NotFound", "NotReady"),
+		}},
+		"/api/sections/{id}/similar": obj{"get": obj{
+			"summary": "Provisions similar to this one (shared wording first).", "operationId": "similarToSection",
+			"parameters": similarParams,
+			"responses":  responses(obj{"200": jsonResponse("Similar provisions.", "SimilarResponse")}, "BadRequest", "NotFound", "NotReady"),
+		}},
+		"/api/similar": obj{"post": obj{
+			"summary":     "Provisions similar to a pasted text (or to a provision by id).",
+			"description": fmt.Sprintf("JSON body up to %d bytes.", s.cfg.MaxJSONBytes),
+			"operationId": "similarToText",
+			"requestBody": obj{"required": true, "content": jsonContent(schemaRef("SimilarRequest"))},
+			"responses": responses(obj{"200": jsonResponse("Similar provisions.", "SimilarResponse")},
+				"BadRequest", "NotFound", "TooLarge", "UnsupportedMediaType", "NotReady"),
+		}},
+	}
+}
+
+func (s *Server) openAPIComponents() obj {
+	strs := array(str())
+	provisionProps := obj{
+		"id": str(), "doc_id": str(), "ordinal": integer(), "file": str(), "number": str(),
+		"heading_path": strs, "title": str(), "text": str(), "doc_title": str(),
+		"city": str(), "province": str(), "level": str(), "year": integer(), "doc_type": str(),
+		"lead_offices": strs, "support_offices": strs, "themes": strs,
+		"theme_cues": obj{"type": "object", "additionalProperties": strs},
+	}
+	withProps := func(base obj, extra obj) obj {
+		out := obj{}
+		for k, v := range base {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	hitProps := withProps(provisionProps, obj{
+		"highlights": obj{"type": "array", "items": str(), "description": "Fragments of text, HTML-escaped, matches wrapped in <mark>."},
+		"marked":     obj{"type": "string", "description": "The whole text, HTML-escaped, matches wrapped in <mark>."},
+		"score":      number(),
+	})
+	documentProps := obj{
+		"id": str(), "file": str(), "title": str(), "city": str(), "province": str(), "level": str(),
+		"year": integer(), "doc_type": str(), "issuer": str(), "pub_date": str(), "doc_number": str(),
+		"parts":           array(object(obj{"heading": str(), "year": integer(), "doc_type": str()})),
+		"provision_count": integer(),
+	}
+	facets := obj{"type": "object", "description": "Facet name → values with counts.",
+		"additionalProperties": array(schemaRef("FacetValue"))}
+	errResp := func(desc string) obj { return jsonResponse(desc, "Error") }
+
+	return obj{
+		"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer",
+			"description": "The write token the server was started with (--token). Without one, writes answer 403."}},
+		"responses": obj{
+			"BadRequest": errResp("Malformed query syntax (bad_query), unknown facet or parameter (unknown_facet, unknown_parameter), " +
+				fmt.Sprintf("a bad value (bad_parameter: page < 1, size outside 1–%d, page × size over %d, bad year or sort), ", search.MaxSize, search.MaxWindow) +
+				"a bad JSON body (bad_json) or upload request (bad_upload)."),
+			"Unauthorized":         errResp("Missing or wrong bearer token (unauthorized)."),
+			"Forbidden":            errResp("Writes are disabled: the server has no write token (writes_disabled)."),
+			"NotFound":             errResp("Unknown id or route (not_found)."),
+			"TooLarge":             errResp("Body over the limit (body_too_large)."),
+			"UnsupportedMediaType": errResp("Content type not accepted (unsupported_media_type)."),
+			"Unprocessable":        errResp("The upload is not usable text: empty_file, binary_file, bad_encoding (neither UTF-8 nor GB18030), or unparseable."),
+			"NotReady":             errResp("The index is not open yet (not_ready), or the request ran out of time (timeout)."),
+			"Internal":             errResp("A bug (internal)."),
+		},
+		"schemas": obj{
+			"Error": object(obj{"error": object(obj{
+				"code": str(), "message": str(),
+				"field": obj{"type": "string", "description": "The offending parameter or field, when there is one."},
+			}, "code", "message")}, "error"),
+			"Status":         object(obj{"status": str()}, "status"),
+			"Ready":          object(obj{"status": str(), "documents": integer(), "provisions": integer()}, "status"),
+			"FacetValue":     object(obj{"value": str(), "count": integer()}, "value", "count"),
+			"FacetsResponse": object(obj{"facets": facets}, "facets"),
+			"Provision":      object(provisionProps, "id", "doc_id", "text"),
+			"Hit":            object(hitProps, "id", "doc_id", "text", "highlights", "score"),
+			"Term":           object(obj{"text": str(), "phrase": boolean()}),
+			"ParsedQuery": object(obj{
+				"terms": array(schemaRef("Term")), "excluded": array(schemaRef("Term")),
+				"filters": obj{"type": "object", "additionalProperties": strs},
+			}),
+			"SearchResponse": object(obj{
+				"total": integer(), "took_ms": number(), "page": integer(), "size": integer(),
+				"hits": array(schemaRef("Hit")), "facets": facets, "parsed": schemaRef("ParsedQuery"),
+			}, "total", "took_ms", "hits"),
+			"DocumentSummary": object(documentProps, "id", "title", "provision_count"),
+			"DocumentList":    object(obj{"total": integer(), "documents": array(schemaRef("DocumentSummary"))}, "total", "documents"),
+			"OutlineEntry": object(obj{"id": str(), "ordinal": integer(), "number": str(),
+				"heading_path": strs, "title": str()}, "id", "ordinal"),
+			"DocumentView": object(withProps(documentProps, obj{
+				"outline": array(schemaRef("OutlineEntry")), "provisions": array(schemaRef("Provision")),
+			}), "id", "outline", "provisions"),
+			"Section": object(withProps(provisionProps, obj{
+				"document": schemaRef("DocumentSummary"),
+				"prev":     schemaRef("OutlineEntry"), "next": schemaRef("OutlineEntry"),
+				"outline": array(schemaRef("OutlineEntry")),
+			}), "id", "document", "outline"),
+			"SimilarRequest": object(obj{
+				"text": obj{"type": "string", "description": "Text to find similar provisions to (give text or id)."},
+				"id":   obj{"type": "string", "description": "A provision id instead of a text."},
+				"size": obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": search.DefaultSize},
+				"filters": obj{"type": "object", "description": "Facet name → values (as in search).",
+					"additionalProperties": strs},
+				"exclude_same_doc": obj{"type": "boolean", "default": true,
+					"description": "Leave out the source provision's own document (for an id)."},
+			}),
+			"WeightedTerm": object(obj{"term": str(), "weight": number()}),
+			"Passage": object(obj{"text": str(), "source_start": integer(), "source_end": integer(),
+				"target_start": integer(), "target_end": integer()}),
+			"SimilarHit": object(withProps(hitProps, obj{
+				"shared_terms": strs, "passages": array(schemaRef("Passage")),
+			}), "id", "score"),
+			"SimilarResponse": object(obj{
+				"source": schemaRef("Provision"), "source_text": str(),
+				"terms": array(schemaRef("WeightedTerm")), "hits": array(schemaRef("SimilarHit")), "took_ms": number(),
+			}, "hits"),
+			"IngestResponse": object(obj{"replaced": boolean(), "document": schemaRef("DocumentView")}, "replaced", "document"),
+		},
+	}
+}
