@@ -117,7 +117,7 @@ func Parse(s string) (Query, error) {
 				return q, &QueryError{Pos: start, Msg: "'-' must be followed by a word or a quoted phrase to exclude"}
 			}
 		}
-		if rs[i] == '"' {
+		if isOpenQuote(rs[i]) {
 			text, next, err := readQuoted(rs, i)
 			if err != nil {
 				return q, err
@@ -137,7 +137,7 @@ func Parse(s string) (Query, error) {
 		}
 		// A bare word runs to the next space; a colon inside makes it a filter.
 		j := i
-		for j < len(rs) && !unicode.IsSpace(rs[j]) && rs[j] != '"' {
+		for j < len(rs) && !unicode.IsSpace(rs[j]) && !isOpenQuote(rs[j]) {
 			j++
 		}
 		word := string(rs[i:j])
@@ -148,7 +148,7 @@ func Parse(s string) (Query, error) {
 				return q, &QueryError{Pos: i, Msg: fmt.Sprintf("unknown field %q (known: city, province, year, doc_type, theme, office)", word[:k])}
 			}
 			value := word[k+1:]
-			if value == "" && j < len(rs) && rs[j] == '"' {
+			if value == "" && j < len(rs) && isOpenQuote(rs[j]) {
 				v, next, err := readQuoted(rs, j)
 				if err != nil {
 					return q, err
@@ -185,10 +185,20 @@ func Parse(s string) (Query, error) {
 	return q, nil
 }
 
-// readQuoted reads a quoted string starting at rs[i] == '"'.
+// closingQuote pairs each opening quote with its closing one, so that other
+// quote marks inside a phrase (a pasted 医共体“两员一中心”) stay literal.
+var closingQuote = map[rune]rune{'"': '"', '“': '”', '「': '」', '『': '』', '＂': '＂'}
+
+func isOpenQuote(r rune) bool {
+	_, ok := closingQuote[r]
+	return ok
+}
+
+// readQuoted reads a quoted string starting at the opening quote rs[i].
 func readQuoted(rs []rune, i int) (string, int, error) {
+	closer := closingQuote[rs[i]]
 	j := i + 1
-	for j < len(rs) && rs[j] != '"' {
+	for j < len(rs) && rs[j] != closer {
 		j++
 	}
 	if j >= len(rs) {
@@ -198,10 +208,10 @@ func readQuoted(rs []rune, i int) (string, int, error) {
 }
 
 // foldSyntax turns full-width syntax characters into their ASCII forms, so
-// that a query typed with a Chinese input method parses the same.
+// that a query typed with a Chinese input method parses the same. Quotes
+// are paired by readQuoted instead.
 func foldSyntax(s string) string {
-	return strings.NewReplacer("“", `"`, "”", `"`, "＂", `"`, "「", `"`, "」", `"`,
-		"：", ":", "－", "-", "　", " ").Replace(s)
+	return strings.NewReplacer("：", ":", "－", "-", "　", " ").Replace(s)
 }
 
 func isAllPunct(s string) bool {

@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/search"
 )
 
@@ -80,6 +82,7 @@ func readYAML(path string, v interface{}) error {
 // Resolver finds the one provision whose text holds an excerpt.
 type Resolver struct {
 	engine *search.Engine
+	texts  map[string]string // provision id → normalised text, loaded once
 	cache  map[string]string
 }
 
@@ -89,20 +92,50 @@ func NewResolver(e *search.Engine) *Resolver {
 }
 
 // Resolve returns the id of the provision holding excerpt; an excerpt found
-// in no provision or in several is an error in the relevance set.
+// in no provision or in several is an error in the relevance set. It scans
+// the stored texts rather than searching, so the set does not depend on the
+// ranking it measures.
 func (r *Resolver) Resolve(ctx context.Context, excerpt string) (string, error) {
 	if id, ok := r.cache[excerpt]; ok {
 		return id, nil
 	}
-	res, err := r.engine.Search(ctx, search.Request{Query: `"` + excerpt + `"`, Size: 5, NoFacets: true})
+	if r.texts == nil {
+		if err := r.load(ctx); err != nil {
+			return "", err
+		}
+	}
+	want := analyzers.Normalize(excerpt)
+	var found []string
+	for id, text := range r.texts {
+		if strings.Contains(text, want) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		sort.Strings(found)
+		return "", fmt.Errorf("excerpt %q is in %d provisions %v, want exactly 1", excerpt, len(found), found)
+	}
+	r.cache[excerpt] = found[0]
+	return found[0], nil
+}
+
+func (r *Resolver) load(ctx context.Context) error {
+	st := r.engine.Store()
+	infos, err := st.Documents(ctx)
 	if err != nil {
-		return "", fmt.Errorf("resolve excerpt %q: %w", excerpt, err)
+		return fmt.Errorf("list documents: %w", err)
 	}
-	if res.Total != 1 {
-		return "", fmt.Errorf("excerpt %q is in %d provisions, want exactly 1", excerpt, res.Total)
+	r.texts = map[string]string{}
+	for _, info := range infos {
+		d, err := st.Document(ctx, info.ID)
+		if err != nil {
+			return fmt.Errorf("read document %s: %w", info.ID, err)
+		}
+		for _, p := range d.Provisions {
+			r.texts[p.ID] = analyzers.Normalize(p.Text)
+		}
 	}
-	r.cache[excerpt] = res.Hits[0].ID
-	return res.Hits[0].ID, nil
+	return nil
 }
 
 // Metrics are mean figures over a group of queries.
