@@ -140,11 +140,11 @@ func (r *Resolver) load(ctx context.Context) error {
 
 // Metrics are mean figures over a group of queries.
 type Metrics struct {
-	N        int     `json:"n"`
-	NDCG     float64 `json:"ndcg"`
-	Recall   float64 `json:"recall"`
-	MRR      float64 `json:"mrr"`
-	Cutoff   int     `json:"cutoff"`
+	N        int      `json:"n"`
+	NDCG     float64  `json:"ndcg"`
+	Recall   float64  `json:"recall"`
+	MRR      float64  `json:"mrr"`
+	Cutoff   int      `json:"cutoff"`
 	Failures []string `json:"-"`
 }
 
@@ -318,4 +318,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
-
