@@ -52,6 +52,9 @@ type Config struct {
 	Pipeline *indexer.Pipeline
 	// IDF is a general-language IDF table for weighing words (optional).
 	IDF IDF
+	// Understander reads queries with the domain vocabulary (optional:
+	// without it queries are taken word for word).
+	Understander *Understander
 }
 
 // Engine answers searches over a Store and takes documents in and out of it.
@@ -60,11 +63,12 @@ type Engine struct {
 	words    Words
 	pipeline *indexer.Pipeline
 	idf      IDF
+	under    *Understander
 }
 
 // New returns an Engine.
 func New(c Config) *Engine {
-	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF}
+	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander}
 }
 
 // Store returns the underlying index store.
@@ -77,6 +81,9 @@ type Request struct {
 	Page    int     `json:"page,omitempty"` // 1-based
 	Size    int     `json:"size,omitempty"`
 	Sort    string  `json:"sort,omitempty"`
+	// NoExpand takes the query word for word: no vocabulary expansion, no
+	// theme boost (expand=false).
+	NoExpand bool `json:"no_expand,omitempty"`
 	// NoFacets skips facet counting (the CLI's plain listing, benchmarks).
 	NoFacets bool `json:"-"`
 }
@@ -106,6 +113,10 @@ type Response struct {
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets,omitempty"`
 	Parsed Query                   `json:"parsed"`
+	// Understood says how the query was widened; absent when it was not.
+	Understood *Understanding `json:"understood,omitempty"`
+	// DidYouMean offers corrected queries when this one finds little.
+	DidYouMean []string `json:"did_you_mean,omitempty"`
 }
 
 // RequestError reports a request that cannot be answered as asked.
@@ -148,7 +159,13 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 
-	match := e.matchQuery(q)
+	var u *Understanding
+	if e.under != nil && !r.NoExpand {
+		if u = e.under.Understand(q); u.Empty() {
+			u = nil
+		}
+	}
+	match := e.matchQuery(q, u)
 	req := bleve.NewSearchRequestOptions(withFilters(match, filters, ""), size, (page-1)*size, false)
 	req.Fields = []string{indexer.FieldJSON}
 	req.SortBy(sortBy)
@@ -201,8 +218,13 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		facetRes[f] = fr
 	}
 
-	out := &Response{Total: int(res.Total), Page: page, Size: size, Parsed: q, Hits: make([]Hit, 0, len(res.Hits))}
-	marker := e.newMarker(q)
+	out := &Response{Total: int(res.Total), Page: page, Size: size, Parsed: q, Understood: u, Hits: make([]Hit, 0, len(res.Hits))}
+	if out.Total < fewHits {
+		if out.DidYouMean, err = e.didYouMean(ctx, r.Query, q); err != nil {
+			return nil, err
+		}
+	}
+	marker := e.newMarker(q, u)
 	for _, h := range res.Hits {
 		hit, err := decodeHit(h)
 		if err != nil {

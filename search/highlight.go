@@ -20,7 +20,7 @@ type marker struct {
 // fragmentContext is how many characters a fragment shows around a match.
 const fragmentContext = 40
 
-func (e *Engine) newMarker(q Query) marker {
+func (e *Engine) newMarker(q Query, u *Understanding) marker {
 	var m marker
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -39,6 +39,11 @@ func (e *Engine) newMarker(q Query) marker {
 			if utf8.RuneCountInString(w) > 1 {
 				add(w)
 			}
+		}
+	}
+	if u != nil {
+		for _, a := range u.Added {
+			add(a.Term)
 		}
 	}
 	return m

@@ -20,19 +20,38 @@ const (
 	boostHeading = 0.6
 )
 
-// matchQuery builds the query that selects and ranks provisions for q, or
-// nil when q has no text (browse by filters).
-func (e *Engine) matchQuery(q Query) query.Query {
+// boostTheme is the weight of a theme the query points to: enough to lift
+// provisions about it among equal matches, never enough to outrank a
+// better match on the words.
+const boostTheme = 0.3
+
+// matchQuery builds the query that selects and ranks provisions for q,
+// widened by what was understood of it (nil: nothing), or nil when q has
+// no text (browse by filters).
+func (e *Engine) matchQuery(q Query, u *Understanding) query.Query {
 	if len(q.Terms) == 0 && len(q.Excluded) == 0 {
 		return nil
 	}
 	b := bleve.NewBooleanQuery()
-	for _, t := range q.Terms {
+	for i, t := range q.Terms {
 		must, should := e.termQuery(t)
+		if u != nil {
+			must = widen(must, i, u.Added)
+		}
 		b.AddMust(must)
 		if should != nil {
 			b.AddShould(should)
 		}
+	}
+	if u != nil && len(u.Themes) > 0 {
+		ths := make([]query.Query, 0, len(u.Themes))
+		for _, th := range u.Themes {
+			tq := bleve.NewTermQuery(th.Name)
+			tq.SetField(indexer.FieldThemes)
+			tq.SetBoost(boostTheme * th.Weight)
+			ths = append(ths, tq)
+		}
+		b.AddShould(bleve.NewDisjunctionQuery(ths...))
 	}
 	for _, t := range q.Excluded {
 		b.AddMustNot(exactQuery(t.Text))
@@ -41,6 +60,25 @@ func (e *Engine) matchQuery(q Query) query.Query {
 		b.AddMust(bleve.NewMatchAllQuery())
 	}
 	return b
+}
+
+// widen lets a provision satisfy query term i by holding one of the terms
+// added for it instead of the words typed; added terms score at their
+// (lower) weight.
+func widen(must query.Query, i int, added []Expansion) query.Query {
+	var alts []query.Query
+	for _, a := range added {
+		if a.term != i {
+			continue
+		}
+		eq := exactQuery(a.Term)
+		eq.SetBoost(a.Weight)
+		alts = append(alts, eq)
+	}
+	if len(alts) == 0 {
+		return must
+	}
+	return bleve.NewDisjunctionQuery(must, bleve.NewDisjunctionQuery(alts...))
 }
 
 // termQuery returns the clause a provision must satisfy for t and an

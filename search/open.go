@@ -59,7 +59,8 @@ func Open(ctx context.Context, a *Analysis, o OpenOptions) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(Config{Store: store, Words: a.Segmenter, Pipeline: a.Pipeline, IDF: a.Segmenter}), nil
+	return New(Config{Store: store, Words: a.Segmenter, Pipeline: a.Pipeline, IDF: a.Segmenter,
+		Understander: NewUnderstander(a.Vocabulary)}), nil
 }
 
 // Close closes the index.

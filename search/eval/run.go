@@ -41,7 +41,10 @@ type Configuration struct {
 
 // Configurations lists the search configurations the engine offers.
 func Configurations(e *search.Engine) []Configuration {
-	return []Configuration{{Name: "keyword", Apply: func(*search.Request) {}}}
+	return []Configuration{
+		{Name: "keyword", Apply: func(*search.Request) {}},
+		{Name: "keyword-noexpand", Apply: func(r *search.Request) { r.NoExpand = true }},
+	}
 }
 
 func searchRanker(e *search.Engine, cfg Configuration) Ranker {

@@ -1,0 +1,279 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/analyzers"
+	"github.com/policysearch/policysearch/analyzers/vocab"
+)
+
+// Weights of added terms, relative to 1 for the words typed. A user who
+// typed an everyday phrasing (尘肺病, 买不到药) cannot expect the documents
+// to use it, so the policy's own terms for it weigh nearly as much as the
+// words typed; a user who typed a policy term meant that term, and its
+// variants and narrower concepts only widen the net a little.
+const (
+	weightEverydayPreferred = 0.8
+	weightEverydaySynonym   = 0.6
+	weightTermVariant       = 0.5
+	weightNarrower          = 0.3
+	weightBroader           = 0.2
+	// maxAddedPerConcept bounds how many terms one concept adds, so a
+	// broad concept does not flood the query (and its latency).
+	maxAddedPerConcept = 8
+	// minThemeShare is the share of the concepts' theme weight a theme
+	// needs before it is boosted.
+	minThemeShare = 0.3
+)
+
+// Understanding says how a query was read: the vocabulary concepts found
+// in its words, the terms added to it, and the themes it points to. The
+// web interface shows it as 「同时检索：…」 with a way to undo it
+// (expand=false).
+type Understanding struct {
+	Concepts []ConceptMatch `json:"concepts"`
+	Added    []Expansion    `json:"added"`
+	Themes   []ThemeWeight  `json:"themes"`
+}
+
+// ConceptMatch is a concept found in the query.
+type ConceptMatch struct {
+	ID        string `json:"id"`
+	Term      string `json:"term"` // as typed (normalised)
+	Preferred string `json:"preferred"`
+	Kind      string `json:"kind"` // preferred, synonym or everyday
+}
+
+// Expansion is a term added to the query, with its weight relative to the
+// words typed.
+type Expansion struct {
+	Term     string  `json:"term"`
+	Weight   float64 `json:"weight"`
+	Concept  string  `json:"concept"`  // id of the concept it comes from
+	Relation string  `json:"relation"` // preferred, synonym or narrower
+	// term is the index of the query term the expansion widens.
+	term int
+}
+
+// ThemeWeight is a theme the query points to, with its share.
+type ThemeWeight struct {
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+}
+
+// Empty reports whether nothing was understood beyond the words typed.
+func (u *Understanding) Empty() bool {
+	return u == nil || len(u.Concepts) == 0
+}
+
+// Understander reads queries with the domain vocabulary.
+type Understander struct {
+	vocab   *vocab.Vocabulary
+	matcher *vocab.Matcher
+	loose   looseMatcher
+	speller *speller
+}
+
+// NewUnderstander returns an Understander over a vocabulary.
+func NewUnderstander(v *vocab.Vocabulary) *Understander {
+	return &Understander{vocab: v, matcher: v.Matcher(), loose: newLooseMatcher(v), speller: newSpeller(v)}
+}
+
+// Understand finds the concepts in q's unquoted terms and the terms and
+// themes to widen it with. Quoted phrases keep their exact meaning.
+func (u *Understander) Understand(q Query) *Understanding {
+	out := &Understanding{}
+	themeWeight := map[string]float64{}
+	for ti, t := range q.Terms {
+		if t.Phrase {
+			continue
+		}
+		typed := map[string]bool{}
+		matches := u.matcher.Find(t.Text)
+		matches = append(matches, u.loose.find(t.Text, matches)...)
+		for _, m := range matches {
+			typed[m.Term] = true
+		}
+		for _, m := range matches {
+			c, ok := u.vocab.Concept(m.ConceptID)
+			if !ok {
+				continue
+			}
+			out.Concepts = append(out.Concepts, ConceptMatch{ID: c.ID, Term: m.Term, Preferred: c.Preferred, Kind: m.Kind})
+			for _, th := range c.Themes {
+				themeWeight[th] += 1 / float64(len(c.Themes))
+			}
+			out.Added = append(out.Added, u.expand(ti, t.Text, c, m.Kind, typed)...)
+		}
+	}
+	out.Added = dedupeExpansions(out.Added)
+	out.Themes = topThemes(themeWeight)
+	return out
+}
+
+// expand lists what concept c, found as a phrasing of the given kind in
+// the term text, adds to the query.
+func (u *Understander) expand(ti int, text string, c vocab.Concept, kind string, typed map[string]bool) []Expansion {
+	var out []Expansion
+	add := func(term string, w float64, concept, rel string) {
+		term = analyzers.Normalize(term)
+		// A term already typed, or one that contains the typed text, adds
+		// no provision the typed words do not already find.
+		if term == "" || typed[term] || strings.Contains(term, text) {
+			return
+		}
+		out = append(out, Expansion{Term: term, Weight: w, Concept: concept, Relation: rel, term: ti})
+	}
+	pref, syn := weightTermVariant, weightTermVariant
+	if kind == vocab.KindEveryday {
+		pref, syn = weightEverydayPreferred, weightEverydaySynonym
+	}
+	add(c.Preferred, pref, c.ID, vocab.KindPreferred)
+	for _, s := range c.Synonyms {
+		add(s, syn, c.ID, vocab.KindSynonym)
+	}
+	for _, id := range c.Narrower {
+		n, ok := u.vocab.Concept(id)
+		if !ok {
+			continue
+		}
+		add(n.Preferred, weightNarrower, n.ID, "narrower")
+	}
+	// A specific concept (尘肺病) is often written about only under its
+	// general one (职业病防治): the broader term finds those provisions,
+	// ranked below the ones that name the concept itself.
+	for _, id := range c.Broader {
+		if b, ok := u.vocab.Concept(id); ok {
+			add(b.Preferred, weightBroader, b.ID, "broader")
+		}
+	}
+	if len(out) > maxAddedPerConcept {
+		out = out[:maxAddedPerConcept]
+	}
+	return out
+}
+
+// dedupeExpansions keeps each (query term, added term) once, at its
+// highest weight, in first-seen order.
+func dedupeExpansions(in []Expansion) []Expansion {
+	type key struct {
+		term int
+		text string
+	}
+	at := map[key]int{}
+	var out []Expansion
+	for _, e := range in {
+		k := key{e.term, e.Term}
+		if i, ok := at[k]; ok {
+			if e.Weight > out[i].Weight {
+				out[i] = e
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, e)
+	}
+	return out
+}
+
+// topThemes keeps the themes holding a fair share of the concepts' weight,
+// strongest first, as shares of the whole.
+func topThemes(w map[string]float64) []ThemeWeight {
+	total := 0.0
+	for _, v := range w {
+		total += v
+	}
+	var out []ThemeWeight
+	for name, v := range w {
+		if share := v / total; share >= minThemeShare {
+			out = append(out, ThemeWeight{Name: name, Weight: share})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Weight != out[j].Weight {
+			return out[i].Weight > out[j].Weight
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// maxLooseGap is how many characters a user may slip into an everyday
+// phrasing (买不到常用药 for 买不到药) and still be understood.
+const maxLooseGap = 2
+
+// looseMatcher finds everyday phrasings of three characters or more with a
+// few extra characters inside them. People do not type a fixed phrase;
+// they qualify it.
+type looseMatcher struct {
+	byFirst map[rune][]loosePhrasing
+}
+
+type loosePhrasing struct {
+	runes   []rune
+	concept string
+}
+
+func newLooseMatcher(v *vocab.Vocabulary) looseMatcher {
+	l := looseMatcher{byFirst: map[rune][]loosePhrasing{}}
+	for _, c := range v.Concepts {
+		for _, e := range c.Everyday {
+			rs := []rune(analyzers.Normalize(e))
+			if len(rs) < 3 {
+				continue
+			}
+			l.byFirst[rs[0]] = append(l.byFirst[rs[0]], loosePhrasing{runes: rs, concept: c.ID})
+		}
+	}
+	return l
+}
+
+// find returns loose matches in text of concepts not among exact.
+func (l looseMatcher) find(text string, exact []vocab.Match) []vocab.Match {
+	have := map[string]bool{}
+	for _, m := range exact {
+		have[m.ConceptID] = true
+	}
+	rs := []rune(text)
+	offsets := make([]int, len(rs)+1)
+	for i, b := 0, 0; i < len(rs); i++ {
+		offsets[i] = b
+		b += utf8.RuneLen(rs[i])
+		offsets[i+1] = b
+	}
+	var out []vocab.Match
+	for i, r := range rs {
+		for _, p := range l.byFirst[r] {
+			if have[p.concept] {
+				continue
+			}
+			if end, ok := subsequenceAt(rs, i, p.runes, maxLooseGap); ok {
+				have[p.concept] = true
+				out = append(out, vocab.Match{ConceptID: p.concept, Term: string(p.runes), Kind: vocab.KindEveryday,
+					Start: offsets[i], End: offsets[end]})
+			}
+		}
+	}
+	return out
+}
+
+// subsequenceAt reports whether want occurs in rs from position i in order,
+// with at most gap letters in between in all and none of them punctuation,
+// and returns the position just past the match.
+func subsequenceAt(rs []rune, i int, want []rune, gap int) (int, bool) {
+	j := 0
+	for ; i < len(rs) && j < len(want); i++ {
+		switch {
+		case rs[i] == want[j]:
+			j++
+		case j == 0 || gap == 0 || unicode.IsPunct(rs[i]) || unicode.IsSpace(rs[i]):
+			return 0, false
+		default:
+			gap--
+		}
+	}
+	return i, j == len(want)
+}
