@@ -65,8 +65,13 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	expand, err := boolParam(q, "expand", true)
+	if err != nil {
+		return err
+	}
 	res, err := s.eng().Search(c.Request().Context(), search.Request{
 		Query: q.Get("q"), Filters: filters, Page: page, Size: size, Sort: q.Get("sort"),
+		NoExpand: !expand,
 	})
 	if err != nil {
 		return err

@@ -121,7 +121,7 @@ func (s *Server) openAPIPaths() obj {
 		size,
 		param("sort", "query", "Order of hits.", obj{"type": "string", "enum": []string{search.SortRelevance, search.SortYearDesc, search.SortYearAsc}, "default": search.SortRelevance}, false),
 		param("mode", "query", "Reserved for semantic-search modes; accepted and currently without effect.", str(), false),
-		param("expand", "query", "Reserved for vocabulary expansion; accepted and currently without effect.", str(), false),
+		param("expand", "query", "Widen the query with the domain vocabulary (synonyms, policy terms for everyday phrasings, narrower and broader concepts) and boost the themes it points to; false takes the words literally. Quoted phrases are never widened.", obj{"type": "boolean", "default": true}, false),
 	}
 	searchParams = append(searchParams, facetParams()...)
 
@@ -304,9 +304,21 @@ func (s *Server) openAPIComponents() obj {
 				"terms": array(schemaRef("Term")), "excluded": array(schemaRef("Term")),
 				"filters": obj{"type": "object", "additionalProperties": strs},
 			}),
+			"Understanding": object(obj{
+				"concepts": array(object(obj{"id": str(), "term": str(), "preferred": str(),
+					"kind": obj{"type": "string", "enum": []string{"preferred", "synonym", "everyday"}}})),
+				"added": array(object(obj{"term": str(), "weight": number(), "concept": str(),
+					"relation": obj{"type": "string", "enum": []string{"preferred", "synonym", "narrower", "broader"}}})),
+				"themes": array(object(obj{"name": str(), "weight": number()})),
+			}, "concepts", "added", "themes"),
 			"SearchResponse": object(obj{
 				"total": integer(), "took_ms": number(), "page": integer(), "size": integer(),
 				"hits": array(schemaRef("Hit")), "facets": facets, "parsed": schemaRef("ParsedQuery"),
+				// How the query was widened by the domain vocabulary; absent
+				// when it was not (or expand=false).
+				"understood": schemaRef("Understanding"),
+				"did_you_mean": obj{"type": "array", "items": str(),
+					"description": "Corrected queries offered when this one finds fewer than three provisions."},
 			}, "total", "took_ms", "hits"),
 			"DocumentSummary": object(documentProps, "id", "title", "provision_count"),
 			"DocumentList":    object(obj{"total": integer(), "documents": array(schemaRef("DocumentSummary"))}, "total", "documents"),

@@ -20,10 +20,6 @@ import (
 // Query parameters besides the facet filters, per endpoint.
 var (
 	searchParams = []string{"q", "page", "size", "sort",
-		// mode and expand are reserved for the semantic-search request
-		// fields (retrieval mode, vocabulary expansion). The engine has no
-		// such fields, so they are accepted and have no effect, and clients
-		// written for them keep working.
 		"mode", "expand"}
 	similarParams = []string{"size", "exclude_same_doc"}
 )
