@@ -1,0 +1,313 @@
+package vector
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Neighbour is an indexed vector found near a query: its id and cosine
+// similarity.
+type Neighbour struct {
+	ID    string  `json:"id"`
+	Score float32 `json:"score"`
+}
+
+// parallelScan is the number of multiply-adds from which Search splits the
+// scan over cores: below it, starting goroutines costs more than it saves.
+const parallelScan = 1 << 19
+
+// Index holds one unit-length vector per id and finds the nearest by exact
+// scan. Vectors lie in one contiguous slab, so a scan reads memory in
+// order. It is safe for concurrent use: searches run in parallel with each
+// other and wait for a writer.
+type Index struct {
+	mu         sync.RWMutex
+	embedderID string
+	dim        int
+	ids        []string
+	pos        map[string]int
+	slab       []float32 // len(ids)×dim
+}
+
+// NewIndex returns an empty index for vectors of dim dimensions made by the
+// embedder named embedderID.
+func NewIndex(embedderID string, dim int) *Index {
+	return &Index{embedderID: embedderID, dim: dim, pos: make(map[string]int)}
+}
+
+// EmbedderID names the embedder whose vectors the index holds.
+func (ix *Index) EmbedderID() string { return ix.embedderID }
+
+// Dim is the length of the vectors.
+func (ix *Index) Dim() int { return ix.dim }
+
+// Len is the number of vectors.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+// Has reports whether id has a vector.
+func (ix *Index) Has(id string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	_, ok := ix.pos[id]
+	return ok
+}
+
+// Add stores v under id, replacing any earlier vector of id. v is copied
+// and scaled to unit length; a zero vector (a text the embedder knew
+// nothing of) is kept as zero and scores 0 against every query.
+func (ix *Index) Add(id string, v []float32) error {
+	if len(v) != ix.dim {
+		return fmt.Errorf("add vector %q: %d dimensions, index has %d", id, len(v), ix.dim)
+	}
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("add vector %q: not finite", id)
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	p, ok := ix.pos[id]
+	if !ok {
+		p = len(ix.ids)
+		ix.ids = append(ix.ids, id)
+		ix.slab = append(ix.slab, v...)
+		ix.pos[id] = p
+	}
+	dst := ix.slab[p*ix.dim : (p+1)*ix.dim]
+	copy(dst, v)
+	if !normalize(dst) {
+		clear(dst)
+	}
+	return nil
+}
+
+// AddTexts embeds texts with e in batches and stores each vector under the
+// id at the same position. e must be the embedder the index was made for.
+func (ix *Index) AddTexts(ctx context.Context, e Embedder, ids, texts []string) error {
+	if len(ids) != len(texts) {
+		return fmt.Errorf("add texts: %d ids for %d texts", len(ids), len(texts))
+	}
+	if e.ID() != ix.embedderID {
+		return fmt.Errorf("add texts: embedder %q, index holds vectors of %q", e.ID(), ix.embedderID)
+	}
+	const batch = 256
+	for lo := 0; lo < len(texts); lo += batch {
+		hi := min(lo+batch, len(texts))
+		vecs, err := e.Embed(ctx, texts[lo:hi])
+		if err != nil {
+			return fmt.Errorf("add texts: %w", err)
+		}
+		for i, v := range vecs {
+			if err := ix.Add(ids[lo+i], v); err != nil {
+				return fmt.Errorf("add texts: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Remove deletes the vector of id and reports whether there was one.
+func (ix *Index) Remove(id string) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	p, ok := ix.pos[id]
+	if ok {
+		ix.removeAt(p)
+	}
+	return ok
+}
+
+// RemovePrefix deletes every vector whose id starts with prefix (the
+// provisions of one document share the prefix "docid-") and returns how
+// many it deleted.
+func (ix *Index) RemovePrefix(prefix string) int {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	n := 0
+	for p := len(ix.ids) - 1; p >= 0; p-- {
+		if strings.HasPrefix(ix.ids[p], prefix) {
+			ix.removeAt(p)
+			n++
+		}
+	}
+	return n
+}
+
+// removeAt moves the last vector into slot p. Order in the slab carries no
+// meaning: search results are ordered by score and id.
+func (ix *Index) removeAt(p int) {
+	last := len(ix.ids) - 1
+	delete(ix.pos, ix.ids[p])
+	if p != last {
+		ix.ids[p] = ix.ids[last]
+		ix.pos[ix.ids[p]] = p
+		copy(ix.slab[p*ix.dim:(p+1)*ix.dim], ix.slab[last*ix.dim:])
+	}
+	ix.ids[last] = ""
+	ix.ids = ix.ids[:last]
+	ix.slab = ix.slab[:last*ix.dim]
+}
+
+// Vector returns a copy of the vector of id.
+func (ix *Index) Vector(id string) ([]float32, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	p, ok := ix.pos[id]
+	if !ok {
+		return nil, false
+	}
+	return slices.Clone(ix.slab[p*ix.dim : (p+1)*ix.dim]), true
+}
+
+// Similarity returns the cosine of q (unit length) and the vector of id,
+// for scoring candidates found otherwise.
+func (ix *Index) Similarity(q []float32, id string) (float32, bool) {
+	if len(q) != ix.dim {
+		return 0, false
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	p, ok := ix.pos[id]
+	if !ok {
+		return 0, false
+	}
+	return dot(q, ix.slab[p*ix.dim:(p+1)*ix.dim]), true
+}
+
+// ErrDim reports a query of the wrong length.
+var ErrDim = errors.New("vector dimension mismatch")
+
+// Search returns the k vectors most similar to q by cosine, best first,
+// ties broken by id. q is scaled to unit length; a zero q finds nothing.
+// keep, when not nil, admits ids; it is called only for vectors that would
+// enter the current top k, from several goroutines at once on a large
+// index, so it must be safe for concurrent use.
+func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighbour, error) {
+	if len(q) != ix.dim {
+		return nil, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
+	}
+	if k <= 0 {
+		return nil, nil
+	}
+	q = slices.Clone(q)
+	if !normalize(q) {
+		return nil, nil
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := len(ix.ids)
+	workers := 1
+	if n*ix.dim >= parallelScan {
+		workers = min(runtime.GOMAXPROCS(0), n/1024+1)
+	}
+	tops := make([]topK, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		tops[w] = topK{k: k, ids: ix.ids}
+		if workers == 1 {
+			ix.scan(q, lo, hi, keep, &tops[w])
+			continue
+		}
+		wg.Go(func() { ix.scan(q, lo, hi, keep, &tops[w]) })
+	}
+	wg.Wait()
+	var all []hit
+	for _, t := range tops {
+		all = append(all, t.h...)
+	}
+	slices.SortFunc(all, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(ix.ids[a.pos], ix.ids[b.pos]))
+	})
+	all = all[:min(k, len(all))]
+	out := make([]Neighbour, len(all))
+	for i, h := range all {
+		out[i] = Neighbour{ID: ix.ids[h.pos], Score: h.score}
+	}
+	return out, nil
+}
+
+// scan offers the vectors at positions [lo, hi) to t.
+func (ix *Index) scan(q []float32, lo, hi int, keep func(string) bool, t *topK) {
+	d := ix.dim
+	for p := lo; p < hi; p++ {
+		s := dot(q, ix.slab[p*d:(p+1)*d])
+		if !t.wants(s, p) {
+			continue
+		}
+		if keep != nil && !keep(ix.ids[p]) {
+			continue
+		}
+		t.push(hit{score: s, pos: p})
+	}
+}
+
+type hit struct {
+	score float32
+	pos   int
+}
+
+// topK keeps the k best hits in a min-heap whose root is the worst kept:
+// lower score, or equal score and greater id.
+type topK struct {
+	k   int
+	h   []hit
+	ids []string
+}
+
+func (t *topK) worse(a, b hit) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return t.ids[a.pos] > t.ids[b.pos]
+}
+
+// wants reports whether a hit of score s at pos would enter the top k.
+func (t *topK) wants(s float32, pos int) bool {
+	if len(t.h) < t.k {
+		return true
+	}
+	root := t.h[0]
+	return s > root.score || (s == root.score && t.ids[pos] < t.ids[root.pos])
+}
+
+func (t *topK) push(x hit) {
+	if len(t.h) < t.k {
+		t.h = append(t.h, x)
+		for i := len(t.h) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !t.worse(t.h[i], t.h[parent]) {
+				break
+			}
+			t.h[i], t.h[parent] = t.h[parent], t.h[i]
+			i = parent
+		}
+		return
+	}
+	t.h[0] = x
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(t.h) && t.worse(t.h[l], t.h[m]) {
+			m = l
+		}
+		if r < len(t.h) && t.worse(t.h[r], t.h[m]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		t.h[i], t.h[m] = t.h[m], t.h[i]
+		i = m
+	}
+}

@@ -1,0 +1,170 @@
+package vector
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// The index file: magic, format version, header, ids, the vector slab, and
+// a CRC-32C of everything before it (fast enough to check a slab of
+// hundreds of megabytes on every open).
+const (
+	indexMagic   = "PSVIDX\x00\x00"
+	indexVersion = 1
+	maxCount     = 1 << 31
+	maxFPLen     = 1 << 16
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Header describes a saved index: whose vectors it holds and which corpus
+// state they reflect. Whoever opens it rebuilds when either differs from
+// the current embedder ID or corpus fingerprint.
+type Header struct {
+	EmbedderID  string
+	Fingerprint string
+	Dim         int
+	Count       int
+}
+
+// Save writes the index to path atomically: into a temporary file beside
+// it, synced, then renamed over path, so a crash leaves the old file or
+// the new one, never a mix. fingerprint is the caller's name for the
+// corpus state the vectors reflect. Searches may run during Save; writers
+// wait.
+func (ix *Index) Save(path, fingerprint string) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save vector index: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	crc := crc32.New(castagnoli)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	b := newBinWriter(io.MultiWriter(bw, crc))
+	ix.mu.RLock()
+	b.bytes([]byte(indexMagic))
+	b.u32(indexVersion)
+	b.str(ix.embedderID)
+	b.str(fingerprint)
+	b.u32(uint32(ix.dim))
+	b.u64(uint64(len(ix.ids)))
+	for _, id := range ix.ids {
+		b.str(id)
+	}
+	b.f32s(ix.slab)
+	b.flush()
+	ix.mu.RUnlock()
+	if b.err != nil {
+		return fmt.Errorf("save vector index %s: %w", path, b.err)
+	}
+	if err := binary.Write(bw, binary.LittleEndian, crc.Sum32()); err != nil {
+		return fmt.Errorf("save vector index %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("save vector index %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("save vector index %s: sync: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save vector index %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save vector index %s: %w", path, err)
+	}
+	// The rename is durable only once the folder is synced.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// LoadIndex reads an index written by Save and its header. A missing file
+// gives an error wrapping fs.ErrNotExist; a truncated or damaged one an
+// error wrapping ErrCorrupt.
+func LoadIndex(path string) (*Index, Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Header{}, fmt.Errorf("load vector index: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, Header{}, fmt.Errorf("load vector index: %w", err)
+	}
+	ix, h, err := readIndex(bufio.NewReaderSize(f, 1<<20), st.Size())
+	if err != nil {
+		return nil, Header{}, fmt.Errorf("load vector index %s: %w", path, err)
+	}
+	return ix, h, nil
+}
+
+func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
+	crc := crc32.New(castagnoli)
+	b := &binReader{r: io.TeeReader(br, crc)}
+	magic := make([]byte, len(indexMagic))
+	if b.full(magic); b.err == nil && !bytes.Equal(magic, []byte(indexMagic)) {
+		return nil, Header{}, fmt.Errorf("%w: not a vector index file", ErrCorrupt)
+	}
+	if v := b.u32(); b.err == nil && v != indexVersion {
+		return nil, Header{}, fmt.Errorf("format version %d, this program reads %d", v, indexVersion)
+	}
+	var h Header
+	h.EmbedderID = b.str(maxIDLen)
+	h.Fingerprint = b.str(maxFPLen)
+	h.Dim = int(b.u32())
+	h.Count = b.count("vector count", maxCount)
+	if b.err == nil && (h.Dim < 1 || h.Dim > maxDim) {
+		return nil, Header{}, fmt.Errorf("%w: dimension %d", ErrCorrupt, h.Dim)
+	}
+	if b.err == nil && int64(h.Count)*int64(h.Dim)*4 > size {
+		return nil, Header{}, fmt.Errorf("%w: truncated: %d vectors of %d dimensions do not fit in %d bytes", ErrCorrupt, h.Count, h.Dim, size)
+	}
+	if b.err != nil {
+		return nil, Header{}, b.err
+	}
+	ix := NewIndex(h.EmbedderID, h.Dim)
+	ix.ids = make([]string, h.Count)
+	ix.pos = make(map[string]int, h.Count)
+	for i := range ix.ids {
+		ix.ids[i] = b.str(maxIDLen)
+		if b.err != nil {
+			return nil, Header{}, b.err
+		}
+		if _, dup := ix.pos[ix.ids[i]]; dup {
+			return nil, Header{}, fmt.Errorf("%w: id %q twice", ErrCorrupt, ix.ids[i])
+		}
+		ix.pos[ix.ids[i]] = i
+	}
+	ix.slab = b.f32s(h.Count * h.Dim)
+	if b.err != nil {
+		return nil, Header{}, b.err
+	}
+	sum := crc.Sum32()
+	var stored uint32
+	if err := binary.Read(br, binary.LittleEndian, &stored); err != nil {
+		return nil, Header{}, fmt.Errorf("%w: truncated checksum", ErrCorrupt)
+	}
+	if stored != sum {
+		return nil, Header{}, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	}
+	if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
+		return nil, Header{}, fmt.Errorf("%w: data after the checksum", ErrCorrupt)
+	}
+	return ix, h, nil
+}
