@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/policysearch/policysearch/analyzers"
+	"github.com/policysearch/policysearch/analyzers/vocab"
 	"github.com/policysearch/policysearch/indexer"
 )
 
@@ -36,7 +37,7 @@ func (e *Engine) matchQuery(q Query, u *Understanding) query.Query {
 	for i, t := range q.Terms {
 		must, should := e.termQuery(t)
 		if u != nil {
-			must = widen(must, i, u.Added)
+			must = widen(must, i, t, u)
 		}
 		b.AddMust(must)
 		if should != nil {
@@ -64,10 +65,17 @@ func (e *Engine) matchQuery(q Query, u *Understanding) query.Query {
 
 // widen lets a provision satisfy query term i by holding one of the terms
 // added for it instead of the words typed; added terms score at their
-// (lower) weight.
-func widen(must query.Query, i int, added []Expansion) query.Query {
+// (lower) weight. In a term longer than a policy term found in it (a
+// sentence), that policy term alone also suffices: a provision naming the
+// concept answers the sentence even if it shares few of its other words.
+func widen(must query.Query, i int, t Term, u *Understanding) query.Query {
 	var alts []query.Query
-	for _, a := range added {
+	for _, c := range u.Concepts {
+		if c.term == i && c.Kind != vocab.KindEveryday && c.Term != t.Text {
+			alts = append(alts, exactQuery(c.Term))
+		}
+	}
+	for _, a := range u.Added {
 		if a.term != i {
 			continue
 		}
@@ -110,15 +118,18 @@ func wordsQuery(words []string, field string) *query.DisjunctionQuery {
 	return d
 }
 
-// minShould is how many of n query words a provision must hold.
+// minShould is how many of n query words a provision must hold: all of one
+// or two, two of three to six, and then three in ten (a need or a draft
+// typed as a sentence shares its substance with the provisions that answer
+// it, not its wording). It never falls as n grows.
 func minShould(n int) int {
 	switch {
 	case n <= 2:
 		return n
-	case n <= 4:
-		return n - 1
+	case n == 3:
+		return 2
 	default:
-		return int(math.Ceil(float64(n) * 0.5))
+		return max(2, int(math.Ceil(float64(n)*0.3)))
 	}
 }
 

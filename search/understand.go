@@ -45,6 +45,8 @@ type ConceptMatch struct {
 	Term      string `json:"term"` // as typed (normalised)
 	Preferred string `json:"preferred"`
 	Kind      string `json:"kind"` // preferred, synonym or everyday
+	// term is the index of the query term the concept was found in.
+	term int
 }
 
 // Expansion is a term added to the query, with its weight relative to the
@@ -102,7 +104,7 @@ func (u *Understander) Understand(q Query) *Understanding {
 			if !ok {
 				continue
 			}
-			out.Concepts = append(out.Concepts, ConceptMatch{ID: c.ID, Term: m.Term, Preferred: c.Preferred, Kind: m.Kind})
+			out.Concepts = append(out.Concepts, ConceptMatch{ID: c.ID, Term: m.Term, Preferred: c.Preferred, Kind: m.Kind, term: ti})
 			for _, th := range c.Themes {
 				themeWeight[th] += 1 / float64(len(c.Themes))
 			}

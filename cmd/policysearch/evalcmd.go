@@ -17,6 +17,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	set := fs.String("set", filepath.Join("testdata", "eval"), "folder of the relevance set (queries.yaml, similar.yaml)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	each := fs.String("each", "", "also list every query's figures in this configuration (e.g. keyword), weakest first")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,5 +48,9 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return enc.Encode(rep)
 	}
 	rep.Write(stdout)
+	if *each != "" {
+		fmt.Fprintln(stdout)
+		rep.WriteEach(stdout, *each)
+	}
 	return nil
 }

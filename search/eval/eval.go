@@ -140,12 +140,26 @@ func (r *Resolver) load(ctx context.Context) error {
 
 // Metrics are mean figures over a group of queries.
 type Metrics struct {
-	N        int      `json:"n"`
-	NDCG     float64  `json:"ndcg"`
-	Recall   float64  `json:"recall"`
-	MRR      float64  `json:"mrr"`
-	Cutoff   int      `json:"cutoff"`
-	Failures []string `json:"-"`
+	N      int     `json:"n"`
+	NDCG   float64 `json:"ndcg"`
+	Recall float64 `json:"recall"`
+	MRR    float64 `json:"mrr"`
+	Cutoff int     `json:"cutoff"`
+	// Each lists the score of every query or case, weakest first, to show
+	// where a mechanism falls short.
+	Each []Scored `json:"each,omitempty"`
+}
+
+// Scored is one query's or case's figures.
+type Scored struct {
+	ID     string  `json:"id"`
+	Text   string  `json:"text"`
+	NDCG   float64 `json:"ndcg"`
+	Recall float64 `json:"recall"`
+}
+
+func sortScored(s []Scored) {
+	sort.SliceStable(s, func(i, j int) bool { return s[i].NDCG < s[j].NDCG })
 }
 
 // Ranker returns ranked provision ids for a judged query.
@@ -156,6 +170,7 @@ func RunQueries(ctx context.Context, set *Set, res *Resolver, rank Ranker, k int
 	groups := map[string][]float64{}
 	recalls := map[string][]float64{}
 	rrs := map[string][]float64{}
+	each := map[string][]Scored{}
 	for _, q := range set.Queries {
 		grades, err := gradesOf(ctx, res, q.Judgments)
 		if err != nil {
@@ -167,6 +182,7 @@ func RunQueries(ctx context.Context, set *Set, res *Resolver, rank Ranker, k int
 		}
 		n, r, rr := score(ids, grades, k)
 		for _, g := range []string{q.Kind, "all"} {
+			each[g] = append(each[g], Scored{ID: q.ID, Text: q.Query, NDCG: n, Recall: r})
 			groups[g] = append(groups[g], n)
 			recalls[g] = append(recalls[g], r)
 			rrs[g] = append(rrs[g], rr)
@@ -174,7 +190,8 @@ func RunQueries(ctx context.Context, set *Set, res *Resolver, rank Ranker, k int
 	}
 	out := map[string]Metrics{}
 	for g := range groups {
-		out[g] = Metrics{N: len(groups[g]), NDCG: mean(groups[g]), Recall: mean(recalls[g]), MRR: mean(rrs[g]), Cutoff: k}
+		sortScored(each[g])
+		out[g] = Metrics{N: len(groups[g]), NDCG: mean(groups[g]), Recall: mean(recalls[g]), MRR: mean(rrs[g]), Cutoff: k, Each: each[g]}
 	}
 	return out, nil
 }
@@ -185,6 +202,7 @@ type SimilarRanker func(ctx context.Context, sourceID string, k int) ([]string, 
 // RunSimilar scores similar-provision retrieval at cutoff k.
 func RunSimilar(ctx context.Context, set *Set, res *Resolver, rank SimilarRanker, k int) (Metrics, error) {
 	var ns, rs, rrs []float64
+	var each []Scored
 	for _, c := range set.Similar {
 		src, err := res.Resolve(ctx, c.Source)
 		if err != nil {
@@ -200,8 +218,10 @@ func RunSimilar(ctx context.Context, set *Set, res *Resolver, rank SimilarRanker
 		}
 		n, r, rr := score(ids, grades, k)
 		ns, rs, rrs = append(ns, n), append(rs, r), append(rrs, rr)
+		each = append(each, Scored{ID: c.ID, Text: c.Source, NDCG: n, Recall: r})
 	}
-	return Metrics{N: len(ns), NDCG: mean(ns), Recall: mean(rs), MRR: mean(rrs), Cutoff: k}, nil
+	sortScored(each)
+	return Metrics{N: len(ns), NDCG: mean(ns), Recall: mean(rs), MRR: mean(rrs), Cutoff: k, Each: each}, nil
 }
 
 func gradesOf(ctx context.Context, res *Resolver, js []Judgment) (map[string]int, error) {
@@ -305,6 +325,24 @@ func (r *Report) Write(w io.Writer) {
 		for _, c := range sortedKeys(r.Similar) {
 			m := r.Similar[c]
 			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\n", c, m.N, m.Recall, m.NDCG, m.MRR)
+		}
+	}
+	_ = tw.Flush()
+}
+
+// WriteEach lists every query's and case's figures for one configuration,
+// weakest first.
+func (r *Report) WriteEach(w io.Writer, config string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "id	nDCG	recall	text")
+	if m, ok := r.Queries[config]["all"]; ok {
+		for _, s := range m.Each {
+			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%s\n", s.ID, s.NDCG, s.Recall, s.Text)
+		}
+	}
+	for _, m := range r.Similar {
+		for _, s := range m.Each {
+			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%s\n", s.ID, s.NDCG, s.Recall, s.Text)
 		}
 	}
 	_ = tw.Flush()
