@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -65,7 +66,26 @@ const (
 	similarCandidates = 60
 	// maxSimilarText bounds a pasted text.
 	maxSimilarText = 5000
+	// similarConceptBoost scales a shared concept against a shared word.
+	similarConceptBoost = 1.0
+	// Weights of the re-ranking features: the candidate's lexical score,
+	// the share of the shorter text that is shared wording, and the share
+	// of the source's concepts the candidate names too.
+	similarWeightLexical  = 0.5
+	similarWeightCoverage = 0.3
+	similarWeightConcepts = 0.2
 )
+
+// conceptOverlap is the share of src's concepts that dst names as well.
+func conceptOverlap(src, dst []string) float64 {
+	n := 0
+	for _, c := range src {
+		if slices.Contains(dst, c) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(src))
+}
 
 // Similar finds provisions similar to a provision or a text: candidates by
 // the source's most distinctive words (TF-IDF from the corpus and a
@@ -124,6 +144,23 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		tq.SetBoost(t.Weight)
 		should = append(should, tq)
 	}
+	// The concepts the source names find provisions that name them in other
+	// words (县域医共体 for 医共体): each concept counts as one term of
+	// median weight.
+	var srcConcepts []string
+	if e.under != nil {
+		srcConcepts = e.under.ConceptsIn(analyzers.Normalize(out.SourceText))
+		w := terms[len(terms)/2].Weight
+		for _, id := range srcConcepts {
+			var alts []query.Query
+			for _, ph := range e.under.phrasings(id) {
+				alts = append(alts, exactQuery(ph))
+			}
+			d := bleve.NewDisjunctionQuery(alts...)
+			d.SetBoost(w * similarConceptBoost)
+			should = append(should, d)
+		}
+	}
 	b := bleve.NewBooleanQuery()
 	b.AddShould(should...)
 	b.AddMustNot(exclude...)
@@ -166,6 +203,10 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		if maxScore > 0 {
 			lexical = h.Score / maxScore
 		}
+		concepts := 0.0
+		if len(srcConcepts) > 0 {
+			concepts = conceptOverlap(srcConcepts, e.under.ConceptsIn(analyzers.Normalize(hit.Text)))
+		}
 		sh := SimilarHit{Hit: hit, Passages: passages, SharedTerms: []string{}}
 		for _, w := range e.words.Cut(analyzers.Normalize(hit.Text)) {
 			if srcTerms[w] && !contains(sh.SharedTerms, w) {
@@ -175,7 +216,7 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		sh.Marked, sh.Highlights = passageMarks(hit.Text, passages)
 		// Shared wording is the strongest sign of a precedent; the lexical
 		// score orders candidates that share ideas but not sentences.
-		score := 0.6*lexical + 0.4*coverage
+		score := similarWeightLexical*lexical + similarWeightCoverage*coverage + similarWeightConcepts*concepts
 		sh.Score = math.Round(score*1e4) / 1e4
 		ranked = append(ranked, scored{sh, score})
 	}

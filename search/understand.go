@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -75,13 +76,40 @@ func (u *Understanding) Empty() bool {
 type Understander struct {
 	vocab   *vocab.Vocabulary
 	matcher *vocab.Matcher
+	terms   *vocab.Matcher // policy terms only, for document text
 	loose   looseMatcher
 	speller *speller
 }
 
 // NewUnderstander returns an Understander over a vocabulary.
 func NewUnderstander(v *vocab.Vocabulary) *Understander {
-	return &Understander{vocab: v, matcher: v.Matcher(), loose: newLooseMatcher(v), speller: newSpeller(v)}
+	return &Understander{vocab: v, matcher: v.Matcher(), terms: v.TermMatcher(), loose: newLooseMatcher(v), speller: newSpeller(v)}
+}
+
+// ConceptsIn returns the ids of the concepts a document text (normalised)
+// names by their policy terms, each once, in order of first mention.
+func (u *Understander) ConceptsIn(norm string) []string {
+	var out []string
+	for _, m := range u.terms.Find(norm) {
+		if !slices.Contains(out, m.ConceptID) {
+			out = append(out, m.ConceptID)
+		}
+	}
+	return out
+}
+
+// phrasings returns a concept's policy terms (preferred and synonyms),
+// normalised.
+func (u *Understander) phrasings(id string) []string {
+	c, ok := u.vocab.Concept(id)
+	if !ok {
+		return nil
+	}
+	out := []string{analyzers.Normalize(c.Preferred)}
+	for _, s := range c.Synonyms {
+		out = append(out, analyzers.Normalize(s))
+	}
+	return out
 }
 
 // Understand finds the concepts in q's unquoted terms and the terms and
