@@ -192,6 +192,8 @@ func (m *LSA) weigh(tokens []string, sc *scratch) ([]int32, []float32) {
 		p = q
 	}
 	sc.ids = sc.ids[:n]
+	// Scaled like a training row, so that the projection's rounding is too.
+	normalize(sc.w)
 	return sc.ids, sc.w
 }
 
