@@ -253,6 +253,9 @@ func (o *OpenAI) decode(data []byte, n int) ([][]float32, error) {
 	}
 	out := make([][]float32, n)
 	dim := len(er.Data[0].Embedding)
+	if dim == 0 {
+		return nil, errors.New("empty embeddings")
+	}
 	for i, d := range er.Data {
 		at := i
 		if d.Index != nil {
@@ -268,9 +271,6 @@ func (o *OpenAI) decode(data []byte, n int) ([][]float32, error) {
 			return nil, fmt.Errorf("embedding %d is zero or not finite", at)
 		}
 		out[at] = d.Embedding
-	}
-	if dim == 0 {
-		return nil, errors.New("empty embeddings")
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
