@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/policysearch/policysearch/indexer"
 )
@@ -118,6 +119,13 @@ func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, re
 	if err != nil {
 		return doc, false, fmt.Errorf("ingest %s: %w", u.Name, err)
 	}
+	if e.sem != nil {
+		// The document is in the index whatever happens here; vectors
+		// missing now are made on the next start.
+		if err := e.sem.add(ctx, doc); err != nil {
+			slog.Warn("document indexed without vectors", "doc", doc.ID, "err", err)
+		}
+	}
 	return doc, replaced, nil
 }
 
@@ -126,6 +134,9 @@ func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, re
 func (e *Engine) Delete(ctx context.Context, docID string) error {
 	if err := e.store.Delete(ctx, docID); err != nil {
 		return fmt.Errorf("delete %s: %w", docID, err)
+	}
+	if e.sem != nil {
+		e.sem.remove(docID)
 	}
 	return nil
 }

@@ -64,6 +64,10 @@ type Engine struct {
 	pipeline *indexer.Pipeline
 	idf      IDF
 	under    *Understander
+	// sem is the dense side (nil: keyword search only); defaultMode is
+	// the mode of a request that names none.
+	sem         *semantic
+	defaultMode string
 }
 
 // New returns an Engine.
@@ -81,6 +85,8 @@ type Request struct {
 	Page    int     `json:"page,omitempty"` // 1-based
 	Size    int     `json:"size,omitempty"`
 	Sort    string  `json:"sort,omitempty"`
+	// Mode is keyword, semantic or hybrid; empty takes the engine's default.
+	Mode string `json:"mode,omitempty"`
 	// NoExpand takes the query word for word: no vocabulary expansion, no
 	// theme boost (expand=false).
 	NoExpand bool `json:"no_expand,omitempty"`
@@ -110,6 +116,7 @@ type Response struct {
 	TookMS float64                 `json:"took_ms"`
 	Page   int                     `json:"page"`
 	Size   int                     `json:"size"`
+	Mode   string                  `json:"mode"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets,omitempty"`
 	Parsed Query                   `json:"parsed"`
@@ -158,6 +165,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	mode, err := e.mode(r.Mode)
+	if err != nil {
+		return nil, err
+	}
 
 	var u *Understanding
 	if e.under != nil && !r.NoExpand {
@@ -166,15 +177,79 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	match := e.matchQuery(q, u)
-	req := bleve.NewSearchRequestOptions(withFilters(match, filters, ""), size, (page-1)*size, false)
+	if match == nil {
+		// Browsing by filters has nothing to be near.
+		mode = ModeKeyword
+	}
+
+	// The selection is what the query finds (it decides the total and the
+	// facet counts); order, when set, ranks it instead of bleve's score.
+	sel, order, lexical := match, []rankedID(nil), -1
+	if mode != ModeKeyword {
+		sel, order, lexical, err = e.semanticSelection(ctx, q, u, match, filters, mode, page*size)
+		if err != nil {
+			return nil, err
+		}
+		if r.Sort != "" && r.Sort != SortRelevance {
+			order = nil // a year order is bleve's to give
+		}
+	}
+
+	offset, want := (page-1)*size, size
+	if order != nil {
+		want = 0 // the page comes from order; bleve only counts
+	}
+	req := bleve.NewSearchRequestOptions(withFilters(sel, filters, ""), want, offset, false)
 	req.Fields = []string{indexer.FieldJSON}
 	req.SortBy(sortBy)
+	facetRes, res, err := e.countAndFetch(ctx, req, sel, filters, r.NoFacets)
+	if err != nil {
+		return nil, err
+	}
 
-	// Facets without an active filter are counted on the main request; each
-	// filtered facet is counted with its own filter removed, so a user sees
-	// what widening that choice would give.
-	var own []string
+	out := &Response{Total: int(res.Total), Page: page, Size: size, Mode: mode, Parsed: q, Understood: u,
+		Hits: make([]Hit, 0, size)}
+	marker := e.newMarker(q, u)
+	if order != nil {
+		hits, err := e.pageOf(ctx, order, offset, size)
+		if err != nil {
+			return nil, err
+		}
+		out.Hits = hits
+	} else {
+		for _, h := range res.Hits {
+			hit, err := decodeHit(h)
+			if err != nil {
+				return nil, err
+			}
+			out.Hits = append(out.Hits, hit)
+		}
+	}
+	for i := range out.Hits {
+		out.Hits[i].Marked, out.Hits[i].Highlights = marker.mark(out.Hits[i].Text)
+	}
+	if lexical < 0 {
+		lexical = out.Total
+	}
+	if lexical < fewHits {
+		if out.DidYouMean, err = e.didYouMean(ctx, r.Query, q); err != nil {
+			return nil, err
+		}
+	}
 	if !r.NoFacets {
+		out.Facets = facetValues(facetRes)
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// countAndFetch runs the main request and, for every facet with an active
+// filter, a count of that facet with its own filter removed, so a user
+// sees what widening that choice would give. Facets without an active
+// filter are counted on the main request.
+func (e *Engine) countAndFetch(ctx context.Context, req *bleve.SearchRequest, sel query.Query, filters Filters, noFacets bool) (map[string]*bsearch.FacetResult, *bleve.SearchResult, error) {
+	var own []string
+	if !noFacets {
 		for _, f := range FacetNames {
 			if len(filters[f]) > 0 {
 				own = append(own, f)
@@ -183,7 +258,6 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 			req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
 		}
 	}
-
 	var (
 		wg        sync.WaitGroup
 		mu        sync.Mutex
@@ -194,7 +268,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		wg.Add(1)
 		go func(f string) {
 			defer wg.Done()
-			fr := bleve.NewSearchRequestOptions(withFilters(match, filters, f), 0, 0, false)
+			fr := bleve.NewSearchRequestOptions(withFilters(sel, filters, f), 0, 0, false)
 			fr.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
 			res, err := e.store.Search(ctx, fr)
 			mu.Lock()
@@ -209,35 +283,15 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	res, err := e.store.Search(ctx, req)
 	wg.Wait()
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	if len(facetErrs) > 0 {
-		return nil, facetErrs[0]
+		return nil, nil, facetErrs[0]
 	}
 	for f, fr := range res.Facets {
 		facetRes[f] = fr
 	}
-
-	out := &Response{Total: int(res.Total), Page: page, Size: size, Parsed: q, Understood: u, Hits: make([]Hit, 0, len(res.Hits))}
-	if out.Total < fewHits {
-		if out.DidYouMean, err = e.didYouMean(ctx, r.Query, q); err != nil {
-			return nil, err
-		}
-	}
-	marker := e.newMarker(q, u)
-	for _, h := range res.Hits {
-		hit, err := decodeHit(h)
-		if err != nil {
-			return nil, err
-		}
-		hit.Marked, hit.Highlights = marker.mark(hit.Text)
-		out.Hits = append(out.Hits, hit)
-	}
-	if !r.NoFacets {
-		out.Facets = facetValues(facetRes)
-	}
-	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	return out, nil
+	return facetRes, res, nil
 }
 
 // Facets counts every facet over the whole corpus.
@@ -259,10 +313,16 @@ func decodeHit(h *bsearch.DocumentMatch) (Hit, error) {
 	if err := json.Unmarshal([]byte(raw), &hit.Provision); err != nil {
 		return hit, fmt.Errorf("decode provision %s: %w", h.ID, err)
 	}
-	if !math.IsNaN(h.Score) && !math.IsInf(h.Score, 0) {
-		hit.Score = math.Round(h.Score*1e4) / 1e4
-	}
+	hit.Score = roundScore(h.Score)
 	return hit, nil
+}
+
+// roundScore keeps four decimals, and turns what JSON cannot hold into 0.
+func roundScore(s float64) float64 {
+	if math.IsNaN(s) || math.IsInf(s, 0) {
+		return 0
+	}
+	return math.Round(s*1e4) / 1e4
 }
 
 func facetValues(in map[string]*bsearch.FacetResult) map[string][]FacetValue {

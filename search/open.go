@@ -2,13 +2,16 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"unicode"
 
 	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/analyzers/vocab"
 	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/indexer/themes"
+	"github.com/policysearch/policysearch/search/vector"
 )
 
 // Analysis is what reading text needs: segmentation, the domain
@@ -50,6 +53,8 @@ type OpenOptions struct {
 	// Corpus is indexed when the index is missing or stale.
 	Corpus   fs.FS
 	Progress func(done, total int)
+	// Semantic chooses the embedder of semantic and hybrid search.
+	Semantic SemanticOptions
 }
 
 // Open opens (building when needed) the index and returns an Engine over
@@ -59,9 +64,56 @@ func Open(ctx context.Context, a *Analysis, o OpenOptions) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(Config{Store: store, Words: a.Segmenter, Pipeline: a.Pipeline, IDF: a.Segmenter,
-		Understander: NewUnderstander(a.Vocabulary)}), nil
+	under := NewUnderstander(a.Vocabulary)
+	e := New(Config{Store: store, Words: a.Segmenter, Pipeline: a.Pipeline, IDF: a.Segmenter, Understander: under})
+	tok, tokID := a.tokenizer(under)
+	if e.sem, err = openSemantic(ctx, store, o.IndexDir, o.Semantic, tok, tokID); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	// Hybrid beats keyword on every kind of judged query but drafts, where
+	// they tie (README, "Ranking quality").
+	e.defaultMode = ModeHybrid
+	return e, nil
 }
 
-// Close closes the index.
-func (e *Engine) Close() error { return e.store.Close() }
+// tokenizer splits text into what the corpus-learned semantic model
+// counts: jieba words, character bigrams (which survive segmentation
+// differences) and the vocabulary concepts the text names (so that
+// different phrasings of one concept meet).
+func (a *Analysis) tokenizer(u *Understander) (vector.Tokenizer, string) {
+	tok := func(text string) []string {
+		norm := analyzers.Normalize(text)
+		words := a.Segmenter.Cut(norm)
+		out := make([]string, 0, 2*len(words)+8)
+		out = append(out, words...)
+		for _, b := range analyzers.BigramTerms(norm) {
+			if allLetters(b) {
+				out = append(out, "#"+b)
+			}
+		}
+		for _, c := range u.ConceptsIn(norm) {
+			out = append(out, "@"+c)
+		}
+		return out
+	}
+	return tok, "words+bigrams+concepts/" + a.Fingerprint()
+}
+
+func allLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Close saves the vectors and closes the index.
+func (e *Engine) Close() error {
+	var err error
+	if e.sem != nil {
+		err = e.sem.close()
+	}
+	return errors.Join(err, e.store.Close())
+}

@@ -41,10 +41,19 @@ type Configuration struct {
 
 // Configurations lists the search configurations the engine offers.
 func Configurations(e *search.Engine) []Configuration {
-	return []Configuration{
-		{Name: "keyword", Apply: func(*search.Request) {}},
-		{Name: "keyword-noexpand", Apply: func(r *search.Request) { r.NoExpand = true }},
+	out := []Configuration{
+		{Name: "keyword", Apply: func(r *search.Request) { r.Mode = search.ModeKeyword }},
+		{Name: "keyword-noexpand", Apply: func(r *search.Request) { r.Mode, r.NoExpand = search.ModeKeyword, true }},
 	}
+	for _, m := range e.Modes() {
+		if m == search.ModeKeyword {
+			continue
+		}
+		out = append(out,
+			Configuration{Name: m, Apply: func(r *search.Request) { r.Mode = m }},
+			Configuration{Name: m + "-noexpand", Apply: func(r *search.Request) { r.Mode, r.NoExpand = m, true }})
+	}
+	return out
 }
 
 func searchRanker(e *search.Engine, cfg Configuration) Ranker {

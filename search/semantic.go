@@ -1,0 +1,584 @@
+package search
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/policysearch/policysearch/indexer"
+	"github.com/policysearch/policysearch/search/vector"
+)
+
+// Search modes.
+const (
+	ModeKeyword  = "keyword"
+	ModeSemantic = "semantic"
+	ModeHybrid   = "hybrid"
+)
+
+// Embedders of semantic search.
+const (
+	EmbedderLSA    = "lsa"    // learned from the indexed corpus (the default)
+	EmbedderOpenAI = "openai" // an OpenAI-compatible /v1/embeddings service
+	EmbedderOff    = "off"    // keyword search only
+)
+
+const (
+	// semanticDepth is how many nearest provisions a semantic search
+	// considers: past it, nearness says little.
+	semanticDepth = 200
+	// semanticMinScore is the cosine under which a provision is not near
+	// at all.
+	semanticMinScore = 0.05
+	// constrainedDepth bounds the provisions matching a quoted phrase that
+	// a semantic search re-ranks (the phrase guarantee holds whatever the
+	// mode: only they can be returned).
+	constrainedDepth = 10000
+	// hybridDepth is how many keyword results the fusion takes at least.
+	hybridDepth = 100
+	// rrfK damps reciprocal-rank fusion: 1/(rrfK + rank).
+	rrfK = 60
+)
+
+// SemanticOptions choose how provisions are embedded for semantic search.
+type SemanticOptions struct {
+	// Embedder is EmbedderLSA (default), EmbedderOpenAI or EmbedderOff.
+	Embedder string
+	// OpenAI configures the EmbedderOpenAI service.
+	OpenAI vector.OpenAIConfig
+	// LSA tunes the corpus-learned model (zero: defaults).
+	LSA vector.LSAConfig
+}
+
+// rankedID is a provision in a ranking made outside bleve.
+type rankedID struct {
+	ID    string
+	Score float64
+}
+
+// semantic is the dense side of the engine: an embedder and one vector per
+// provision, kept beside the index.
+type semantic struct {
+	embedder vector.Embedder
+	index    *vector.Index
+	dir      string
+	// mu serialises changes with saving.
+	mu    sync.Mutex
+	dirty bool
+}
+
+// Modes lists the search modes the engine offers.
+func (e *Engine) Modes() []string {
+	if e.sem == nil {
+		return []string{ModeKeyword}
+	}
+	return []string{ModeKeyword, ModeSemantic, ModeHybrid}
+}
+
+// DefaultMode is the mode of a request that names none.
+func (e *Engine) DefaultMode() string {
+	if e.sem == nil || e.defaultMode == "" {
+		return ModeKeyword
+	}
+	return e.defaultMode
+}
+
+// EmbedderID names the embedder behind semantic search ("" without one).
+func (e *Engine) EmbedderID() string {
+	if e.sem == nil {
+		return ""
+	}
+	return e.sem.embedder.ID()
+}
+
+func (e *Engine) mode(m string) (string, error) {
+	switch m {
+	case "":
+		return e.DefaultMode(), nil
+	case ModeKeyword:
+		return m, nil
+	case ModeSemantic, ModeHybrid:
+		if e.sem == nil {
+			return "", &RequestError{Field: "mode", Msg: fmt.Sprintf("mode %q is not available: semantic search is off on this server", m)}
+		}
+		return m, nil
+	}
+	return "", &RequestError{Field: "mode", Msg: fmt.Sprintf("unknown mode %q (keyword, semantic, hybrid)", m)}
+}
+
+// semanticSelection returns what a semantic or hybrid search selects, the
+// order of its filtered results, and how many provisions the words alone
+// match (at least up to fewHits, for spelling suggestions). window is how
+// deep the requested page reaches.
+func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int) (query.Query, []rankedID, int, error) {
+	near, err := e.nearest(ctx, q, u)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	ids := make([]string, len(near))
+	for i, n := range near {
+		ids[i] = n.ID
+	}
+	var nearQ query.Query = bleve.NewMatchNoneQuery()
+	if len(ids) > 0 {
+		nearQ = bleve.NewDocIDQuery(ids)
+	}
+	// Filters apply to the nearest as they do to keyword matches.
+	kept, err := e.rankIDs(ctx, withFilters(nearQ, filters, ""), len(ids))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	in := make(map[string]bool, len(kept))
+	for _, k := range kept {
+		in[k.ID] = true
+	}
+	semOrder := make([]rankedID, 0, len(kept))
+	for _, n := range near {
+		if in[n.ID] {
+			semOrder = append(semOrder, n)
+		}
+	}
+	if mode == ModeSemantic {
+		kw, err := e.rankIDs(ctx, withFilters(match, filters, ""), fewHits)
+		return nearQ, semOrder, len(kw), err
+	}
+	// Hybrid: the keyword head and the nearest fused, then the rest of the
+	// keyword matches in their own order. The head has a fixed length, so
+	// every page is cut from the same sequence and paging stays stable.
+	kw, err := e.rankIDs(ctx, withFilters(match, filters, ""), max(hybridDepth, window+len(semOrder)))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	head := kw[:min(hybridDepth, len(kw))]
+	order := fuse(head, semOrder)
+	seen := make(map[string]bool, len(order))
+	for _, o := range order {
+		seen[o.ID] = true
+	}
+	for _, k := range kw[len(head):] {
+		if !seen[k.ID] {
+			order = append(order, k)
+		}
+	}
+	return bleve.NewDisjunctionQuery(match, nearQ), order, len(kw), nil
+}
+
+// nearest ranks provisions by nearness to the query's meaning: the query
+// text together with the policy terms its understanding added. Quoted
+// phrases and exclusions stay binding: with a phrase, only the provisions
+// holding it are ranked.
+func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding) ([]rankedID, error) {
+	vecs, err := e.sem.embedder.Embed(ctx, []string{semanticText(q, u)})
+	if err != nil {
+		return nil, fmt.Errorf("embed query: %w", err)
+	}
+	qv := vecs[0]
+	hasPhrase := false
+	for _, t := range q.Terms {
+		hasPhrase = hasPhrase || t.Phrase
+	}
+	if hasPhrase {
+		b := bleve.NewBooleanQuery()
+		for _, t := range q.Terms {
+			if t.Phrase {
+				b.AddMust(exactQuery(t.Text))
+			}
+		}
+		for _, t := range q.Excluded {
+			b.AddMustNot(exactQuery(t.Text))
+		}
+		cands, err := e.rankIDs(ctx, withFilters(b, nil, ""), constrainedDepth)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]rankedID, 0, len(cands))
+		for _, c := range cands {
+			sim, _ := e.sem.index.Similarity(qv, c.ID)
+			out = append(out, rankedID{ID: c.ID, Score: float64(sim)})
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+		return out, nil
+	}
+	var keep func(string) bool
+	if len(q.Excluded) > 0 {
+		b := bleve.NewDisjunctionQuery()
+		for _, t := range q.Excluded {
+			b.AddQuery(exactQuery(t.Text))
+		}
+		ex, err := e.rankIDs(ctx, withFilters(b, nil, ""), constrainedDepth)
+		if err != nil {
+			return nil, err
+		}
+		excluded := make(map[string]bool, len(ex))
+		for _, x := range ex {
+			excluded[x.ID] = true
+		}
+		keep = func(id string) bool { return !excluded[id] }
+	}
+	nb, err := e.sem.index.Search(qv, semanticDepth, keep)
+	if err != nil {
+		return nil, fmt.Errorf("nearest provisions: %w", err)
+	}
+	out := make([]rankedID, 0, len(nb))
+	for _, n := range nb {
+		if n.Score >= semanticMinScore {
+			out = append(out, rankedID{ID: n.ID, Score: float64(n.Score)})
+		}
+	}
+	return out, nil
+}
+
+// semanticText is what is embedded for a query: its words and phrases and
+// the policy terms understood from them, which the corpus's vectors know.
+func semanticText(q Query, u *Understanding) string {
+	var parts []string
+	for _, t := range q.Terms {
+		parts = append(parts, t.Text)
+	}
+	if u != nil {
+		for _, a := range u.Added {
+			parts = append(parts, a.Term)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// rankIDs returns the ids bleve ranks first for q, with their scores.
+func (e *Engine) rankIDs(ctx context.Context, q query.Query, n int) ([]rankedID, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := e.store.Search(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]rankedID, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = rankedID{ID: h.ID, Score: h.Score}
+	}
+	return out, nil
+}
+
+// fuse merges rankings by reciprocal-rank fusion: each list adds
+// 1/(rrfK+rank) for the provisions it holds. It needs no comparable
+// scores, which BM25 and cosine are not.
+func fuse(lists ...[]rankedID) []rankedID {
+	score := map[string]float64{}
+	for _, l := range lists {
+		for r, x := range l {
+			score[x.ID] += 1 / float64(rrfK+r+1)
+		}
+	}
+	out := make([]rankedID, 0, len(score))
+	for id, s := range score {
+		out = append(out, rankedID{ID: id, Score: s})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// pageOf loads one page of an outside ranking as hits.
+func (e *Engine) pageOf(ctx context.Context, order []rankedID, from, size int) ([]Hit, error) {
+	if from >= len(order) {
+		return []Hit{}, nil
+	}
+	order = order[from:min(len(order), from+size)]
+	ids := make([]string, len(order))
+	for i, o := range order {
+		ids[i] = o.ID
+	}
+	provs, err := e.store.Provisions(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load results: %w", err)
+	}
+	byID := make(map[string]indexer.Provision, len(provs))
+	for _, p := range provs {
+		byID[p.ID] = p
+	}
+	hits := make([]Hit, 0, len(order))
+	for _, o := range order {
+		p, ok := byID[o.ID]
+		if !ok {
+			continue // deleted since it was ranked
+		}
+		hits = append(hits, Hit{Provision: p, Score: roundScore(o.Score)})
+	}
+	return hits, nil
+}
+
+// Files of the semantic side, in a folder beside the index generations.
+const (
+	semanticFolder = "vectors"
+	lsaModelFile   = "lsa.model"
+)
+
+func vectorFile(embedder string) string { return embedder + ".vectors" }
+
+// openSemantic loads the vectors kept beside the index, or makes them:
+// training the corpus model when there is none or the corpus changed
+// beyond recognition, folding in provisions added since, dropping those
+// removed since.
+func openSemantic(ctx context.Context, store *indexer.Store, root string, o SemanticOptions, tok vector.Tokenizer, tokID string) (*semantic, error) {
+	kind := o.Embedder
+	if kind == "" {
+		kind = EmbedderLSA
+	}
+	if kind == EmbedderOff {
+		return nil, nil
+	}
+	dir := filepath.Join(root, semanticFolder)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("vectors folder: %w", err)
+	}
+	ids, texts, err := allTexts(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	s := &semantic{dir: dir}
+	switch kind {
+	case EmbedderLSA:
+		m, err := loadLSA(filepath.Join(dir, lsaModelFile), tok, tokID)
+		if err != nil {
+			slog.Info("training the semantic model", "reason", err.Error(), "provisions", len(ids))
+			return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
+		}
+		s.embedder = m
+	case EmbedderOpenAI:
+		emb, err := vector.NewOpenAI(o.OpenAI)
+		if err != nil {
+			return nil, fmt.Errorf("embedding service: %w", err)
+		}
+		s.embedder = emb
+	default:
+		return nil, fmt.Errorf("unknown embedder %q (lsa, openai, off)", kind)
+	}
+
+	path := filepath.Join(dir, vectorFile(kind))
+	idx, hdr, err := vector.LoadIndex(path)
+	if err == nil && hdr.EmbedderID != s.embedder.ID() {
+		err = fmt.Errorf("vectors were made by %s, not %s", hdr.EmbedderID, s.embedder.ID())
+	}
+	if err != nil {
+		if kind == EmbedderLSA {
+			slog.Info("training the semantic model", "reason", err.Error(), "provisions", len(ids))
+			return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
+		}
+		slog.Info("embedding the corpus", "embedder", s.embedder.ID(), "reason", err.Error(), "provisions", len(ids))
+		idx = nil
+	}
+	if idx != nil && hdr.Fingerprint == idsFingerprint(ids) {
+		s.index = idx
+		return s, nil
+	}
+	if idx == nil {
+		idx = vector.NewIndex(s.embedder.ID(), s.embedder.Dim())
+	}
+	// Reconcile: the index changed while the vectors were not saved (a
+	// crash, or a rebuild from another corpus).
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, id := range idx.IDs() {
+		if !want[id] {
+			idx.Remove(id)
+		}
+	}
+	var addIDs, addTexts []string
+	for i, id := range ids {
+		if !idx.Has(id) {
+			addIDs, addTexts = append(addIDs, id), append(addTexts, texts[i])
+		}
+	}
+	if kind == EmbedderLSA && len(addIDs) > len(ids)/2 {
+		// A model learned from another corpus would describe this one badly.
+		slog.Info("training the semantic model", "reason", "the corpus changed", "provisions", len(ids))
+		return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
+	}
+	if len(addIDs) > 0 {
+		slog.Info("embedding new provisions", "count", len(addIDs), "embedder", s.embedder.ID())
+		if err := idx.AddTexts(ctx, s.embedder, addIDs, addTexts); err != nil {
+			return nil, fmt.Errorf("embed provisions: %w", err)
+		}
+	}
+	s.index = idx
+	return s, s.save()
+}
+
+// train learns the corpus model and the vectors of every provision, and
+// saves both.
+func (s *semantic) train(ctx context.Context, ids, texts []string, tok vector.Tokenizer, tokID string, cfg vector.LSAConfig) error {
+	start := time.Now()
+	cfg.TokenizerID = tokID
+	m, vecs, err := vector.TrainLSA(ctx, texts, tok, cfg)
+	if err != nil {
+		return fmt.Errorf("train semantic model: %w", err)
+	}
+	idx := vector.NewIndex(m.ID(), m.Dim())
+	for i, id := range ids {
+		if err := idx.Add(id, vecs[i]); err != nil {
+			return fmt.Errorf("vector of %s: %w", id, err)
+		}
+	}
+	s.embedder, s.index = m, idx
+	if err := writeAtomic(filepath.Join(s.dir, lsaModelFile), m.Save); err != nil {
+		return fmt.Errorf("save semantic model: %w", err)
+	}
+	slog.Info("semantic model trained", "provisions", len(ids), "dim", m.Dim(), "took", time.Since(start).Round(time.Millisecond))
+	return s.save()
+}
+
+// save writes the vectors with the fingerprint of the provisions they hold.
+func (s *semantic) save() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kind := EmbedderOpenAI
+	if _, ok := s.embedder.(*vector.LSA); ok {
+		kind = EmbedderLSA
+	}
+	if err := s.index.Save(filepath.Join(s.dir, vectorFile(kind)), idsFingerprint(s.index.IDs())); err != nil {
+		return fmt.Errorf("save vectors: %w", err)
+	}
+	s.dirty = false
+	return nil
+}
+
+// add embeds a document's provisions.
+func (s *semantic) add(ctx context.Context, doc indexer.Document) error {
+	ids := make([]string, len(doc.Provisions))
+	texts := make([]string, len(doc.Provisions))
+	for i, p := range doc.Provisions {
+		ids[i], texts[i] = p.ID, provisionText(p)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.index.RemovePrefix(doc.ID + "-")
+	s.dirty = true
+	return s.index.AddTexts(ctx, s.embedder, ids, texts)
+}
+
+// remove drops a document's provisions.
+func (s *semantic) remove(docID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.index.RemovePrefix(docID + "-")
+	s.dirty = true
+}
+
+// close saves what changed since the last save. Vectors not saved (a
+// crash) are made again from the index on the next open.
+func (s *semantic) close() error {
+	s.mu.Lock()
+	dirty := s.dirty
+	s.mu.Unlock()
+	if !dirty {
+		return nil
+	}
+	return s.save()
+}
+
+// provisionText is what is embedded for a provision: its heading path says
+// what it is about as much as its text does.
+func provisionText(p indexer.Provision) string {
+	return strings.Join(p.HeadingPath, " ") + " " + p.Text
+}
+
+// allTexts lists every provision's id and embedded text, in document order.
+func allTexts(ctx context.Context, store *indexer.Store) ([]string, []string, error) {
+	docs, err := store.Documents(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list documents: %w", err)
+	}
+	var ids, texts []string
+	for _, info := range docs {
+		d, err := store.Document(ctx, info.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read document %s: %w", info.ID, err)
+		}
+		for _, p := range d.Provisions {
+			ids = append(ids, p.ID)
+			texts = append(texts, provisionText(p))
+		}
+	}
+	return ids, texts, nil
+}
+
+// idsFingerprint names a set of ids, whatever their order.
+func idsFingerprint(ids []string) string {
+	var acc [sha256.Size]byte
+	for _, id := range ids {
+		h := sha256.Sum256([]byte(id))
+		for i := range acc {
+			acc[i] ^= h[i]
+		}
+	}
+	return fmt.Sprintf("%d-%s", len(ids), hex.EncodeToString(acc[:16]))
+}
+
+func loadLSA(path string, tok vector.Tokenizer, tokID string) (*vector.LSA, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errors.New("no semantic model yet")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open semantic model: %w", err)
+	}
+	defer f.Close()
+	m, err := vector.LoadLSA(f, tok)
+	if err != nil {
+		return nil, err
+	}
+	if m.TokenizerID() != tokID {
+		return nil, fmt.Errorf("semantic model was trained with tokenizer %s, not %s", m.TokenizerID(), tokID)
+	}
+	return m, nil
+}
+
+// writeAtomic writes a file through a temporary one and a rename, so a
+// crash leaves the old file or the new one.
+func writeAtomic(path string, write func(w io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
