@@ -71,12 +71,36 @@ func (s *Server) search(c echo.Context) error {
 	}
 	res, err := s.eng().Search(c.Request().Context(), search.Request{
 		Query: q.Get("q"), Filters: filters, Page: page, Size: size, Sort: q.Get("sort"),
-		NoExpand: !expand,
+		NoExpand: !expand, Mode: q.Get("mode"),
 	})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, res)
+}
+
+// infoResponse is the body of GET /api/info.
+type infoResponse struct {
+	Documents   int      `json:"documents"`
+	Provisions  int      `json:"provisions"`
+	Modes       []string `json:"modes"`
+	DefaultMode string   `json:"default_mode"`
+	Embedder    string   `json:"embedder,omitempty"`
+}
+
+// info answers GET /api/info: what the server holds and offers, so that a
+// client shows only the search modes there are.
+func (s *Server) info(c echo.Context) error {
+	if err := noParams(c); err != nil {
+		return err
+	}
+	e := s.eng()
+	docs, provs, err := e.Store().DocCount(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, infoResponse{Documents: docs, Provisions: provs, Modes: e.Modes(),
+		DefaultMode: e.DefaultMode(), Embedder: e.EmbedderID()})
 }
 
 // facetsResponse is the body of GET /api/facets.

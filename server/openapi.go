@@ -120,7 +120,7 @@ func (s *Server) openAPIPaths() obj {
 			obj{"type": "integer", "minimum": 1, "default": 1}, false),
 		size,
 		param("sort", "query", "Order of hits.", obj{"type": "string", "enum": []string{search.SortRelevance, search.SortYearDesc, search.SortYearAsc}, "default": search.SortRelevance}, false),
-		param("mode", "query", "Reserved for semantic-search modes; accepted and currently without effect.", str(), false),
+		param("mode", "query", "keyword (words and phrases), semantic (nearness of meaning by vectors) or hybrid (both, fused by reciprocal rank); the default is the server's (GET /api/info). Quoted phrases stay exact in every mode.", obj{"type": "string", "enum": []string{"keyword", "semantic", "hybrid"}}, false),
 		param("expand", "query", "Widen the query with the domain vocabulary (synonyms, policy terms for everyday phrasings, narrower and broader concepts) and boost the themes it points to; false takes the words literally. Quoted phrases are never widened.", obj{"type": "boolean", "default": true}, false),
 	}
 	searchParams = append(searchParams, facetParams()...)
@@ -178,6 +178,10 @@ func (s *Server) openAPIPaths() obj {
 				"Any other query parameter is refused (400 unknown_facet).",
 			"operationId": "search", "parameters": searchParams,
 			"responses": responses(obj{"200": jsonResponse("A page of hits.", "SearchResponse")}, reads...),
+		}},
+		"/api/info": obj{"get": obj{
+			"summary": "What the server holds and offers: counts, search modes, the default mode, the embedder.", "operationId": "info",
+			"responses": responses(obj{"200": jsonResponse("Server information.", "Info")}, reads...),
 		}},
 		"/api/facets": obj{"get": obj{
 			"summary": "Facet counts over the whole corpus.", "operationId": "facets",
@@ -297,6 +301,8 @@ func (s *Server) openAPIComponents() obj {
 			"Ready":          object(obj{"status": str(), "documents": integer(), "provisions": integer()}, "status"),
 			"FacetValue":     object(obj{"value": str(), "count": integer()}, "value", "count"),
 			"FacetsResponse": object(obj{"facets": facets}, "facets"),
+			"Info": object(obj{"documents": integer(), "provisions": integer(), "modes": strs,
+				"default_mode": str(), "embedder": str()}, "documents", "provisions", "modes", "default_mode"),
 			"Provision":      object(provisionProps, "id", "doc_id", "text"),
 			"Hit":            object(hitProps, "id", "doc_id", "text", "highlights", "score"),
 			"Term":           object(obj{"text": str(), "phrase": boolean()}),
@@ -312,7 +318,7 @@ func (s *Server) openAPIComponents() obj {
 				"themes": array(object(obj{"name": str(), "weight": number()})),
 			}, "concepts", "added", "themes"),
 			"SearchResponse": object(obj{
-				"total": integer(), "took_ms": number(), "page": integer(), "size": integer(),
+				"total": integer(), "took_ms": number(), "page": integer(), "size": integer(), "mode": str(),
 				"hits": array(schemaRef("Hit")), "facets": facets, "parsed": schemaRef("ParsedQuery"),
 				// How the query was widened by the domain vocabulary; absent
 				// when it was not (or expand=false).

@@ -175,6 +175,7 @@ func (s *Server) routesInit() {
 
 	e.GET("/api/search", s.search, api...)
 	e.GET("/api/facets", s.facets, api...)
+	e.GET("/api/info", s.info, api...)
 	e.GET("/api/documents", s.documents, api...)
 	e.GET("/api/documents/:id", s.document, api...)
 	e.GET("/api/sections/:id", s.section, api...)

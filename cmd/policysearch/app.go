@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/policysearch/policysearch/search"
+	"github.com/policysearch/policysearch/search/vector"
 	"github.com/policysearch/policysearch/seeds"
 )
 
@@ -19,12 +20,27 @@ type common struct {
 	index  string
 	corpus string
 	dict   string
+	// The embedder of semantic search.
+	embedder   string
+	embedURL   string
+	embedModel string
+	embedKey   string
 }
 
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.index, "index", envDefault("index", filepath.Join("data", "index")), "index folder (env POLICYSEARCH_INDEX)")
 	fs.StringVar(&c.corpus, "corpus", envDefault("corpus", ""), "folder of .txt documents (and optional manifest.jsonl) indexed when the index is missing; empty: the built-in seed documents (env POLICYSEARCH_CORPUS)")
 	fs.StringVar(&c.dict, "dict", envDefault("dict", ""), "folder of jieba dictionaries; empty: the built-in copies (env POLICYSEARCH_DICT)")
+	fs.StringVar(&c.embedder, "embedder", envDefault("embedder", search.EmbedderLSA),
+		"embedder of semantic search: lsa (learned from the corpus, built in), openai (an OpenAI-compatible /v1/embeddings service), off (env POLICYSEARCH_EMBEDDER)")
+	fs.StringVar(&c.embedURL, "embed-url", envDefault("embed-url", ""), "base URL of the embedding service, e.g. http://127.0.0.1:11434 (env POLICYSEARCH_EMBED_URL)")
+	fs.StringVar(&c.embedModel, "embed-model", envDefault("embed-model", ""), "model name sent to the embedding service (env POLICYSEARCH_EMBED_MODEL)")
+	fs.StringVar(&c.embedKey, "embed-key", envDefault("embed-key", ""), "API key of the embedding service, if it needs one (env POLICYSEARCH_EMBED_KEY)")
+}
+
+func (c *common) semantic() search.SemanticOptions {
+	return search.SemanticOptions{Embedder: c.embedder,
+		OpenAI: vector.OpenAIConfig{BaseURL: c.embedURL, Model: c.embedModel, APIKey: c.embedKey}}
 }
 
 func (c *common) corpusFS() (fs.FS, error) {
@@ -58,7 +74,8 @@ func (c *common) open(ctx context.Context, progressTo io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := search.Open(ctx, an, search.OpenOptions{IndexDir: c.index, Corpus: corpus, Progress: progress(progressTo)})
+	e, err := search.Open(ctx, an, search.OpenOptions{IndexDir: c.index, Corpus: corpus, Progress: progress(progressTo),
+		Semantic: c.semantic()})
 	if err != nil {
 		an.Close()
 		return nil, err

@@ -27,6 +27,8 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	size := fs.Int("size", 10, "results per page")
 	page := fs.Int("page", 1, "page number")
 	sortBy := fs.String("sort", search.SortRelevance, "relevance, year_desc or year_asc")
+	mode := fs.String("mode", "", "keyword, semantic or hybrid (default: the engine's)")
+	literal := fs.Bool("literal", false, "take the words as typed: no vocabulary expansion")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,7 +39,8 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer a.close()
 
-	req := search.Request{Query: q, Filters: search.Filters{}, Page: *page, Size: *size, Sort: *sortBy}
+	req := search.Request{Query: q, Filters: search.Filters{}, Page: *page, Size: *size, Sort: *sortBy,
+		Mode: *mode, NoExpand: *literal}
 	for f, m := range filters {
 		req.Filters.Add(f, *m...)
 	}
@@ -57,7 +60,18 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // printResults writes a plain-text result list, matches in 【】.
 func printResults(w io.Writer, res *search.Response) {
-	fmt.Fprintf(w, "%d provisions (%.1f ms)\n\n", res.Total, res.TookMS)
+	fmt.Fprintf(w, "%d provisions (%s, %.1f ms)\n", res.Total, res.Mode, res.TookMS)
+	if u := res.Understood; u != nil && len(u.Added) > 0 {
+		terms := make([]string, len(u.Added))
+		for i, a := range u.Added {
+			terms[i] = a.Term
+		}
+		fmt.Fprintf(w, "同时检索：%s (--literal to search only the words typed)\n", strings.Join(terms, "、"))
+	}
+	if len(res.DidYouMean) > 0 {
+		fmt.Fprintf(w, "您是不是要找：%s\n", strings.Join(res.DidYouMean, "、"))
+	}
+	fmt.Fprintln(w)
 	plain := strings.NewReplacer("<mark>", "【", "</mark>", "】")
 	for i, h := range res.Hits {
 		n := (res.Page-1)*res.Size + i + 1
