@@ -141,20 +141,28 @@ func (b *binReader) str(limit int) string {
 	return string(p)
 }
 
-// f32s reads n floats, growing the slice as data arrives so that a
-// truncated file fails before the whole claimed size is allocated.
+// f32s reads n floats. Beyond 16M floats it grows the slice as data
+// arrives, so that a corrupt count in a truncated file fails before the
+// whole claimed size is allocated.
 func (b *binReader) f32s(n int) []float32 {
+	const eager = 1 << 24
+	out := make([]float32, 0, min(n, eager))
+	return b.f32sInto(out, n)
+}
+
+// f32sInto appends n floats to out.
+func (b *binReader) f32sInto(out []float32, n int) []float32 {
 	const step = 1 << 16
-	out := make([]float32, 0, min(n, step))
 	raw := make([]byte, 4*min(n, step))
-	for len(out) < n && b.err == nil {
-		c := min(n-len(out), step)
+	for n > 0 && b.err == nil {
+		c := min(n, step)
 		if !b.full(raw[:4*c]) {
 			return nil
 		}
 		for i := range c {
 			out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:])))
 		}
+		n -= c
 	}
 	return out
 }

@@ -92,6 +92,15 @@ func (ix *Index) Add(id string, v []float32) error {
 	return nil
 }
 
+// Reserve makes room for n more vectors, sparing the copies of a growing
+// slab when many are added at once.
+func (ix *Index) Reserve(n int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.slab = slices.Grow(ix.slab, n*ix.dim)
+	ix.ids = slices.Grow(ix.ids, n)
+}
+
 // AddTexts embeds texts with e in batches and stores each vector under the
 // id at the same position. e must be the embedder the index was made for.
 func (ix *Index) AddTexts(ctx context.Context, e Embedder, ids, texts []string) error {
@@ -102,6 +111,7 @@ func (ix *Index) AddTexts(ctx context.Context, e Embedder, ids, texts []string) 
 		return fmt.Errorf("add texts: embedder %q, index holds vectors of %q", e.ID(), ix.embedderID)
 	}
 	const batch = 256
+	ix.Reserve(len(texts))
 	for lo := 0; lo < len(texts); lo += batch {
 		hi := min(lo+batch, len(texts))
 		vecs, err := e.Embed(ctx, texts[lo:hi])

@@ -151,7 +151,8 @@ func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
 		}
 		ix.pos[ix.ids[i]] = i
 	}
-	ix.slab = b.f32s(h.Count * h.Dim)
+	// The count was checked against the file's size: allocate at once.
+	ix.slab = b.f32sInto(make([]float32, 0, h.Count*h.Dim), h.Count*h.Dim)
 	if b.err != nil {
 		return nil, Header{}, b.err
 	}

@@ -42,8 +42,8 @@ type LSAConfig struct {
 	// floats) and the training memory.
 	MaxTerms int
 	// Oversample is how many random directions beyond Dim the randomized
-	// SVD tracks (default max(16, Dim/4)); more costs time and buys accuracy
-	// of the last concepts.
+	// SVD tracks (default max(16, Dim/8)); more costs time and buys
+	// accuracy of the last concepts.
 	Oversample int
 	// PowerIters is the number of power iterations (DefaultLSAPowerIters);
 	// term-document matrices have slowly decaying spectra, which power
@@ -73,7 +73,7 @@ func (c LSAConfig) withDefaults() LSAConfig {
 		c.MaxTerms = DefaultLSAMaxTerms
 	}
 	if c.Oversample <= 0 {
-		c.Oversample = max(16, c.Dim/4)
+		c.Oversample = max(16, c.Dim/8)
 	}
 	switch {
 	case c.PowerIters == 0:

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
@@ -102,6 +103,57 @@ func mulDense(a *csr, b *mat.Dense, workers int) *mat.Dense {
 			}
 		}
 	})
+	return out
+}
+
+// mulTransDense returns aᵀ·y for a sparse a (m×n) and a dense y (m×l)
+// without forming aᵀ: each worker owns a range of a's columns (rows of the
+// result) and streams through all rows of a and y in order, adding into
+// its own rows only. y, the large side, is then read sequentially rather
+// than a row per non-zero at random, and each result row sums its terms in
+// row order whatever the number of workers.
+func mulTransDense(a *csr, y *mat.Dense, workers int) *mat.Dense {
+	m, l := y.Dims()
+	if m != a.rows {
+		panic(fmt.Sprintf("vector: sparse product (%d×%d)ᵀ · %d×%d", a.rows, a.cols, m, l))
+	}
+	out := mat.NewDense(a.cols, l, nil)
+	yr, or := y.RawMatrix(), out.RawMatrix()
+	impl := blas64.Implementation()
+	// Split the columns so that each range holds about as many non-zeros.
+	workers = max(1, min(workers, a.cols))
+	if a.nnz() < 1<<14 {
+		workers = 1
+	}
+	colNNZ := make([]int, a.cols)
+	for _, j := range a.idx {
+		colNNZ[j]++
+	}
+	bounds := []int32{0}
+	acc := 0
+	for j, c := range colNNZ {
+		acc += c
+		if len(bounds) < workers && acc >= len(bounds)*a.nnz()/workers {
+			bounds = append(bounds, int32(j+1))
+		}
+	}
+	bounds = append(bounds, int32(a.cols))
+	var wg sync.WaitGroup
+	for w := range len(bounds) - 1 {
+		lo, hi := bounds[w], bounds[w+1]
+		wg.Go(func() {
+			for i := range a.rows {
+				row := a.idx[a.ptr[i]:a.ptr[i+1]]
+				p, _ := slices.BinarySearch(row, lo)
+				src := yr.Data[i*yr.Stride : i*yr.Stride+l]
+				for ; p < len(row) && row[p] < hi; p++ {
+					j := int(row[p])
+					impl.Daxpy(l, float64(a.val[a.ptr[i]+p]), src, 1, or.Data[j*or.Stride:j*or.Stride+l], 1)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }
 
@@ -225,40 +277,59 @@ type svdResult struct {
 
 // randomizedSVD computes the k largest singular triplets of a sparse a
 // (Halko, Martinsson & Tropp 2011, algorithms 4.4 and 5.1): a random test
-// matrix of k+oversample columns is pushed through power iterations of aᵀa,
-// re-orthonormalised after every product, and the small projected problem
-// is solved exactly. Fewer than k triplets come back when a has lower
-// numerical rank. withU also returns the left singular vectors.
+// matrix of k+oversample columns is pushed through power iterations of
+// aᵀa, and the small projected problem is solved exactly. Fewer than k
+// triplets come back when a has lower numerical rank. withU also returns
+// the left singular vectors.
+//
+// The power iterations run on the shorter side of a and orthonormalise
+// only there; the longer side is orthonormalised once, for the final
+// projection. Skipping the intermediate long-side steps squares the
+// condition number seen by each short-side step, which float64 absorbs for
+// the spectra of term-document matrices, and saves most of the dense work.
 func randomizedSVD(ctx context.Context, a *csr, k, oversample, powerIters int, seed uint64, workers int, withU bool) (*svdResult, error) {
 	if a.rows == 0 || a.cols == 0 || a.nnz() == 0 {
 		return nil, fmt.Errorf("randomized SVD: empty %d×%d matrix", a.rows, a.cols)
 	}
+	if a.rows >= a.cols {
+		return tallSVD(ctx, a, k, oversample, powerIters, seed, workers, withU, true)
+	}
+	// a = u·s·vᵀ exactly when aᵀ = v·s·uᵀ.
+	r, err := tallSVD(ctx, a.transpose(), k, oversample, powerIters, seed, workers, true, withU)
+	if err != nil {
+		return nil, err
+	}
+	r.u, r.v = r.v, r.u
+	return r, nil
+}
+
+// tallSVD is randomizedSVD for a with at least as many rows as columns,
+// computing the left (u) and right (v) vectors asked for.
+func tallSVD(ctx context.Context, a *csr, k, oversample, powerIters int, seed uint64, workers int, wantU, wantV bool) (*svdResult, error) {
 	k = min(k, a.rows, a.cols)
-	l := min(k+oversample, a.rows, a.cols)
-	at := a.transpose()
+	l := min(k+oversample, a.cols)
 
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	omega := mat.NewDense(a.cols, l, nil)
-	raw := omega.RawMatrix().Data
+	z := mat.NewDense(a.cols, l, nil)
+	raw := z.RawMatrix().Data
 	for i := range raw {
 		raw[i] = rng.NormFloat64()
-	}
-
-	q, _, err := orthonormalize(mulDense(a, omega, workers), workers)
-	if err != nil {
-		return nil, fmt.Errorf("randomized SVD: range: %w", err)
 	}
 	for it := range powerIters {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		z, _, err := orthonormalize(mulDense(at, q, workers), workers)
-		if err != nil {
+		var err error
+		if z, _, err = orthonormalize(mulTransDense(a, mulDense(a, z, workers), workers), workers); err != nil {
 			return nil, fmt.Errorf("randomized SVD: power iteration %d: %w", it+1, err)
 		}
-		if q, _, err = orthonormalize(mulDense(a, z, workers), workers); err != nil {
-			return nil, fmt.Errorf("randomized SVD: power iteration %d: %w", it+1, err)
-		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	q, _, err := orthonormalize(mulDense(a, z, workers), workers)
+	if err != nil {
+		return nil, fmt.Errorf("randomized SVD: range: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -266,13 +337,14 @@ func randomizedSVD(ctx context.Context, a *csr, k, oversample, powerIters int, s
 
 	// bᵀ = aᵀq (n×l') and bᵀ = qb·r, so b = rᵀ·qbᵀ; with the SVD
 	// r = ur·diag(s)·vrᵀ this makes a ≈ q·b = (q·vr)·diag(s)·(qb·ur)ᵀ.
-	qb, r, err := orthonormalize(mulDense(at, q, workers), workers)
+	qb, r, err := orthonormalize(mulTransDense(a, q, workers), workers)
 	if err != nil {
 		return nil, fmt.Errorf("randomized SVD: projection: %w", err)
 	}
 	var sv mat.SVD
 	if !sv.Factorize(r, mat.SVDThin) {
-		return nil, fmt.Errorf("randomized SVD: SVD of the %d×%d core failed", r.RawMatrix().Rows, r.RawMatrix().Cols)
+		rr, rc := r.Dims()
+		return nil, fmt.Errorf("randomized SVD: SVD of the %d×%d core failed", rr, rc)
 	}
 	s := sv.Values(nil)
 	var ur, vr mat.Dense
@@ -285,9 +357,13 @@ func randomizedSVD(ctx context.Context, a *csr, k, oversample, powerIters int, s
 		rank++
 	}
 	res := &svdResult{s: s[:rank]}
-	res.v = mulTall(qb, ur.Slice(0, ur.RawMatrix().Rows, 0, rank).(*mat.Dense), workers)
-	if withU {
-		res.u = mulTall(q, vr.Slice(0, vr.RawMatrix().Rows, 0, rank).(*mat.Dense), workers)
+	if wantV {
+		rows, _ := ur.Dims()
+		res.v = mulTall(qb, ur.Slice(0, rows, 0, rank).(*mat.Dense), workers)
+	}
+	if wantU {
+		rows, _ := vr.Dims()
+		res.u = mulTall(q, vr.Slice(0, rows, 0, rank).(*mat.Dense), workers)
 	}
 	return res, nil
 }

@@ -194,4 +194,17 @@ func TestTranspose(t *testing.T) {
 	if got := mulDense(a, b, 2); !mat.EqualApprox(got, &want, 1e-12) {
 		t.Fatal("sparse product differs from dense")
 	}
+	// aᵀ·y without forming aᵀ, on one and on several workers, for a
+	// matrix large enough to be split.
+	big := sparseFrom(randomSparse(rng, 400, 300, 0.2))
+	y := randomSparse(rng, 400, 7, 1)
+	var wantT mat.Dense
+	wantT.Mul(denseFrom(big).T(), y)
+	one := mulTransDense(big, y, 1)
+	if !mat.EqualApprox(one, &wantT, 1e-12) {
+		t.Fatal("transposed sparse product differs from dense")
+	}
+	if several := mulTransDense(big, y, 3); !mat.Equal(several, one) {
+		t.Fatal("transposed sparse product depends on the number of workers")
+	}
 }
