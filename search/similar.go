@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -68,10 +69,12 @@ const (
 	maxSimilarText = 5000
 	// similarConceptBoost scales a shared concept against a shared word.
 	similarConceptBoost = 1.0
-	// Weights of the re-ranking features: the candidate's lexical score,
-	// the share of the shorter text that is shared wording, and the share
-	// of the source's concepts the candidate names too.
-	similarWeightLexical  = 0.5
+	// Weights of the re-ranking features: the candidate's lexical score
+	// (relative to the best), its cosine with the source's vector, the
+	// share of the shorter text that is shared wording, and the share of
+	// the source's concepts the candidate names too.
+	similarWeightLexical  = 0.4
+	similarWeightDense    = 0.2
 	similarWeightCoverage = 0.3
 	similarWeightConcepts = 0.2
 )
@@ -164,10 +167,50 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 	b := bleve.NewBooleanQuery()
 	b.AddShould(should...)
 	b.AddMustNot(exclude...)
-	req := bleve.NewSearchRequestOptions(withFilters(b, r.Filters, ""), similarCandidates, 0, false)
-	req.Fields = []string{indexer.FieldJSON}
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := e.store.Search(ctx, req)
+	lex, err := e.rankIDs(ctx, withFilters(b, r.Filters, ""), similarCandidates)
+	if err != nil {
+		return nil, fmt.Errorf("similar: %w", err)
+	}
+	dense, srcVec, err := e.similarDense(ctx, out, r.IncludeSameDoc, r.Filters)
+	if err != nil {
+		return nil, err
+	}
+
+	// Candidates from both sides, each with its features.
+	type cand struct {
+		lexical, dense float64
+	}
+	cands := map[string]*cand{}
+	var ids []string
+	get := func(id string) *cand {
+		c, ok := cands[id]
+		if !ok {
+			c = &cand{}
+			cands[id] = c
+			ids = append(ids, id)
+		}
+		return c
+	}
+	maxLex := 0.0
+	for _, l := range lex {
+		maxLex = math.Max(maxLex, l.Score)
+	}
+	for _, l := range lex {
+		if maxLex > 0 {
+			get(l.ID).lexical = l.Score / maxLex
+		}
+	}
+	for _, d := range dense {
+		get(d.ID)
+	}
+	if srcVec != nil {
+		for _, id := range ids {
+			if sim, ok := e.sem.index.Similarity(srcVec, id); ok {
+				cands[id].dense = math.Max(0, float64(sim))
+			}
+		}
+	}
+	provs, err := e.store.Provisions(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
 	}
@@ -177,21 +220,14 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 	for _, t := range terms {
 		srcTerms[t.Term] = true
 	}
-	maxScore := 0.0
-	for _, h := range res.Hits {
-		maxScore = math.Max(maxScore, h.Score)
-	}
 	type scored struct {
 		hit   SimilarHit
 		score float64
 	}
 	var ranked []scored
-	for _, h := range res.Hits {
-		hit, err := decodeHit(h)
-		if err != nil {
-			return nil, err
-		}
-		dst := newAlignment(hit.Text)
+	for _, p := range provs {
+		c := cands[p.ID]
+		dst := newAlignment(p.Text)
 		passages := sharedPassages(src, dst)
 		shared := sharedRunes(passages, dst)
 		shorter := math.Min(float64(len(src.runes)), float64(len(dst.runes)))
@@ -199,33 +235,80 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		if shorter > 0 {
 			coverage = math.Min(1, float64(shared)/shorter)
 		}
-		lexical := 0.0
-		if maxScore > 0 {
-			lexical = h.Score / maxScore
-		}
 		concepts := 0.0
 		if len(srcConcepts) > 0 {
-			concepts = conceptOverlap(srcConcepts, e.under.ConceptsIn(analyzers.Normalize(hit.Text)))
+			concepts = conceptOverlap(srcConcepts, e.under.ConceptsIn(analyzers.Normalize(p.Text)))
 		}
-		sh := SimilarHit{Hit: hit, Passages: passages, SharedTerms: []string{}}
-		for _, w := range e.words.Cut(analyzers.Normalize(hit.Text)) {
+		sh := SimilarHit{Hit: Hit{Provision: p}, Passages: passages, SharedTerms: []string{}}
+		for _, w := range e.words.Cut(analyzers.Normalize(p.Text)) {
 			if srcTerms[w] && !contains(sh.SharedTerms, w) {
 				sh.SharedTerms = append(sh.SharedTerms, w)
 			}
 		}
-		sh.Marked, sh.Highlights = passageMarks(hit.Text, passages)
-		// Shared wording is the strongest sign of a precedent; the lexical
-		// score orders candidates that share ideas but not sentences.
-		score := similarWeightLexical*lexical + similarWeightCoverage*coverage + similarWeightConcepts*concepts
-		sh.Score = math.Round(score*1e4) / 1e4
+		sh.Marked, sh.Highlights = passageMarks(p.Text, passages)
+		// Shared wording is the strongest sign of a precedent (a reused
+		// sentence scores near 1 on coverage); the lexical and dense scores
+		// order candidates that share ideas but not sentences.
+		score := similarWeightLexical*c.lexical + similarWeightDense*c.dense +
+			similarWeightCoverage*coverage + similarWeightConcepts*concepts
+		sh.Score = roundScore(score)
 		ranked = append(ranked, scored{sh, score})
 	}
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	sort.SliceStable(ranked, func(i, j int) bool {
+		if ranked[i].score != ranked[j].score {
+			return ranked[i].score > ranked[j].score
+		}
+		return ranked[i].hit.ID < ranked[j].hit.ID
+	})
 	for i := 0; i < len(ranked) && i < size; i++ {
 		out.Hits = append(out.Hits, ranked[i].hit)
 	}
 	out.TookMS = elapsedMS(start)
 	return out, nil
+}
+
+// similarDense finds the provisions nearest the source by vector, with the
+// same exclusions and filters as the lexical side, and returns the
+// source's vector (nil without semantic search).
+func (e *Engine) similarDense(ctx context.Context, out *SimilarResponse, sameDoc bool, filters Filters) ([]rankedID, []float32, error) {
+	if e.sem == nil {
+		return nil, nil, nil
+	}
+	var vec []float32
+	if out.Source != nil {
+		vec, _ = e.sem.index.Vector(out.Source.ID)
+	}
+	if vec == nil {
+		vs, err := e.sem.embedder.Embed(ctx, []string{out.SourceText})
+		if err != nil {
+			return nil, nil, fmt.Errorf("embed source: %w", err)
+		}
+		vec = vs[0]
+	}
+	var skipDoc, skipID string
+	if out.Source != nil {
+		skipID = out.Source.ID
+		if !sameDoc {
+			skipDoc = out.Source.DocID + "-"
+		}
+	}
+	keep := func(id string) bool {
+		return id != skipID && (skipDoc == "" || !strings.HasPrefix(id, skipDoc))
+	}
+	nb, err := e.sem.index.Search(vec, similarCandidates, keep)
+	if err != nil {
+		return nil, nil, fmt.Errorf("nearest provisions: %w", err)
+	}
+	if len(nb) == 0 {
+		return nil, vec, nil
+	}
+	ids := make([]string, len(nb))
+	for i, n := range nb {
+		ids[i] = n.ID
+	}
+	// Filters are bleve's to apply.
+	kept, err := e.rankIDs(ctx, withFilters(bleve.NewDocIDQuery(ids), filters, ""), len(ids))
+	return kept, vec, err
 }
 
 // distinctiveTerms weighs the words of a text by TF-IDF, the IDF being the
