@@ -202,7 +202,8 @@ var ErrDim = errors.New("vector dimension mismatch")
 // ties broken by id. q is scaled to unit length; a zero q finds nothing.
 // keep, when not nil, admits ids; it is called only for vectors that would
 // enter the current top k, from several goroutines at once on a large
-// index, so it must be safe for concurrent use.
+// index, so it must be safe for concurrent use; it runs under the index's
+// read lock and must not call the index.
 func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighbour, error) {
 	if len(q) != ix.dim {
 		return nil, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
