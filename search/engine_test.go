@@ -20,6 +20,9 @@ import (
 // the whole test binary.
 var engine *search.Engine
 
+// analysis is the segmenter and vocabulary shared by every engine the tests open.
+var analysis *search.Analysis
+
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
 		dir, err := os.MkdirTemp("", "search-test-")
@@ -34,6 +37,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer an.Close()
+		analysis = an
 		engine, err = search.Open(context.Background(), an, search.OpenOptions{IndexDir: dir, Corpus: seeds.FS})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

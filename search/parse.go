@@ -141,12 +141,18 @@ func Parse(s string) (Query, error) {
 			j++
 		}
 		word := string(rs[i:j])
-		if k := strings.IndexRune(word, ':'); k > 0 && !neg {
-			name := strings.ToLower(word[:k])
-			facet, ok := fieldAliases[name]
-			if !ok {
+		k := strings.IndexRune(word, ':')
+		facet, known := "", false
+		if k > 0 && !neg {
+			facet, known = fieldAliases[strings.ToLower(word[:k])]
+			// A Latin name before a colon means a field (a typo in it is an
+			// error); Chinese text before a colon is a pasted sentence
+			// (总体要求是：…) unless it is one of the Chinese field names.
+			if !known && isFieldName(word[:k]) {
 				return q, &QueryError{Pos: i, Msg: fmt.Sprintf("unknown field %q (known: city, province, year, doc_type, theme, office)", word[:k])}
 			}
+		}
+		if known {
 			value := word[k+1:]
 			if value == "" && j < len(rs) && isOpenQuote(rs[j]) {
 				v, next, err := readQuoted(rs, j)
@@ -212,6 +218,17 @@ func readQuoted(rs []rune, i int) (string, int, error) {
 // are paired by readQuoted instead.
 func foldSyntax(s string) string {
 	return strings.NewReplacer("：", ":", "－", "-", "　", " ").Replace(s)
+}
+
+// isFieldName reports whether s looks like a field name: ASCII letters
+// and underscores.
+func isFieldName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isAllPunct(s string) bool {

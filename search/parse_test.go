@@ -1,6 +1,8 @@
 package search
 
 import (
+	"github.com/policysearch/policysearch/analyzers"
+
 	"errors"
 	"reflect"
 	"testing"
@@ -20,6 +22,10 @@ func TestParse(t *testing.T) {
 		{`主题："中医药" 城市：温州`, Query{Filters: Filters{FacetTheme: {"中医药"}, FacetCity: {"温州"}}}},
 		{"ＤＲＧ", Query{Terms: []Term{{Text: "drg"}}, Filters: Filters{}}},
 		{"  ，。 ", Query{Filters: Filters{}}},
+		// A pasted sentence with a colon is text, not a field.
+		{"总体要求是：推进医共体建设", Query{Terms: []Term{{Text: "总体要求是:推进医共体建设"}}, Filters: Filters{}}},
+		// Quote marks of another kind inside a phrase are part of it.
+		{`"做实“两员一中心”"`, Query{Terms: []Term{{Text: analyzers.Normalize("做实“两员一中心”"), Phrase: true}}, Filters: Filters{}}},
 	}
 	for _, c := range cases {
 		got, err := Parse(c.in)

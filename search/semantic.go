@@ -393,6 +393,12 @@ func openSemantic(ctx context.Context, store *indexer.Store, root string, o Sema
 		return s, nil
 	}
 	if idx == nil {
+		if s.embedder.Dim() == 0 && len(texts) > 0 {
+			// A service tells its dimension with its first answer.
+			if _, err := s.embedder.Embed(ctx, texts[:1]); err != nil {
+				return nil, fmt.Errorf("embed provisions: %w", err)
+			}
+		}
 		idx = vector.NewIndex(s.embedder.ID(), s.embedder.Dim())
 	}
 	// Reconcile: the index changed while the vectors were not saved (a
