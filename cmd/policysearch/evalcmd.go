@@ -17,6 +17,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	set := fs.String("set", filepath.Join("testdata", "eval"), "folder of the relevance set (queries.yaml, similar.yaml)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	baseline := fs.String("write-baseline", "", "also write the summary figures to this file (the committed baseline is testdata/eval/baseline.json)")
 	each := fs.String("each", "", "also list every query's figures in this configuration (e.g. keyword), weakest first")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,6 +42,15 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rep, err := eval.Run(ctx, a.engine, rs)
 	if err != nil {
 		return err
+	}
+	if *baseline != "" {
+		raw, err := json.MarshalIndent(rep.Summary(), "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*baseline, append(raw, '\n'), 0o644); err != nil {
+			return fmt.Errorf("write baseline: %w", err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -299,6 +299,24 @@ type Report struct {
 	Similar map[string]Metrics            `json:"similar"`
 }
 
+// Summary returns the report without the per-query figures: what a
+// baseline keeps.
+func (r *Report) Summary() *Report {
+	out := &Report{Queries: map[string]map[string]Metrics{}, Similar: map[string]Metrics{}}
+	for c, kinds := range r.Queries {
+		out.Queries[c] = map[string]Metrics{}
+		for k, m := range kinds {
+			m.Each = nil
+			out.Queries[c][k] = m
+		}
+	}
+	for c, m := range r.Similar {
+		m.Each = nil
+		out.Similar[c] = m
+	}
+	return out
+}
+
 // Write prints the report as aligned tables.
 func (r *Report) Write(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
