@@ -356,3 +356,53 @@ func TestSimilarFindsSharedWording(t *testing.T) {
 		}
 	}
 }
+
+// TestNearDuplicatesRankFirst: where another document reuses a long
+// passage of a provision, a provision holding that passage is the first
+// similar provision, with the passage aligned.
+func TestNearDuplicatesRankFirst(t *testing.T) {
+	const shingle = 24 // characters a reused passage spans at least
+	provs := allProvisions(t)
+	where := map[string]map[int]bool{} // shingle → provisions holding it
+	norms := make([][]rune, len(provs))
+	for i, p := range provs {
+		norms[i] = []rune(analyzers.Normalize(p.Text))
+		for j := 0; j+shingle <= len(norms[i]); j++ {
+			k := string(norms[i][j : j+shingle])
+			if where[k] == nil {
+				where[k] = map[int]bool{}
+			}
+			where[k][i] = true
+		}
+	}
+	checked := 0
+	for i, p := range provs {
+		dups := map[string]bool{}
+		for j := 0; j+shingle <= len(norms[i]); j++ {
+			for o := range where[string(norms[i][j:j+shingle])] {
+				if provs[o].DocID != p.DocID {
+					dups[provs[o].ID] = true
+				}
+			}
+		}
+		if len(dups) == 0 {
+			continue
+		}
+		checked++
+		res, err := engine.Similar(context.Background(), search.SimilarRequest{ID: p.ID, Size: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || !dups[res.Hits[0].ID] {
+			t.Errorf("%s: first similar is not one of its near-duplicates %v: %+v", p.ID, dups, res.Hits)
+			continue
+		}
+		if len(res.Hits[0].Passages) == 0 || utf8.RuneCountInString(res.Hits[0].Passages[0].Text) < shingle {
+			t.Errorf("%s: shared passage not aligned: %+v", p.ID, res.Hits[0].Passages)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the seeds hold no reused passage: the test checks nothing")
+	}
+	t.Logf("%d provisions with near-duplicates elsewhere", checked)
+}
