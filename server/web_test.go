@@ -370,7 +370,7 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		}
 		// The chart lists the facet's themes, biggest first, with counts.
 		themes := want.Facets["theme"]
-		rows := p.texts(".theme-grid tbody th")
+		rows := p.texts(".theme-grid tbody th .theme-name")
 		if len(themes) == 0 || len(rows) != min(8, len(themes)) || rows[0] != themes[0].Value {
 			t.Errorf("chart rows %v; theme facet %v", rows, themes)
 		}
@@ -703,10 +703,19 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		if !strings.Contains(tips, "去掉「城市：嘉兴市」") {
 			t.Errorf("no suggestion to drop the filter: %q", tips)
 		}
-		info := shared.get(t, "/api/info")
-		semantic := info.status == 200 && strings.Contains(string(info.body), `"semantic"`)
+		var info struct {
+			Modes       []string `json:"modes"`
+			DefaultMode string   `json:"default_mode"`
+		}
+		if r := shared.get(t, "/api/info"); r.status == 200 {
+			if err := json.Unmarshal(r.body, &info); err != nil {
+				t.Fatalf("/api/info: %v", err)
+			}
+		}
+		// Suggested when the server offers semantic mode and it is not in force.
+		semantic := slices.Contains(info.Modes, "semantic") && info.DefaultMode != "semantic"
 		if got := strings.Contains(tips, "语义检索"); got != semantic {
-			t.Errorf("semantic-mode suggestion shown %v, server offers it %v", got, semantic)
+			t.Errorf("semantic-mode suggestion shown %v; server modes %v, default %q", got, info.Modes, info.DefaultMode)
 		}
 		p.shot("09-no-results")
 		p.click(".message-empty .tips a.chip")

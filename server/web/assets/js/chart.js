@@ -9,7 +9,7 @@ import { count } from './format.js';
 /** THEMES_SHOWN is how many themes the chart shows before "all". */
 const THEMES_SHOWN = 8;
 /** MAX_COLUMNS bounds the grid's columns (and so its requests). */
-const MAX_COLUMNS = 8;
+const MAX_COLUMNS = 6;
 const GRID_LABELS = { year: '年份', city: '城市' };
 
 export class ThemeChart {
@@ -28,7 +28,7 @@ export class ThemeChart {
     // height, so that the results below it do not move when it fills in.
     this.table.append(h('tbody', { 'aria-hidden': 'true' }, Array.from({ length: 8 }, () => h('tr', null,
       h('td', { class: 'col-theme' }, h('div', { class: 'sk sk-line' })),
-      h('td', { class: 'col-bar' }, h('div', { class: 'sk sk-line' }))))));
+      h('td', { class: 'col-cell' }, h('div', { class: 'sk sk-line' }))))));
     this.root = h('section', { class: 'chart', 'aria-labelledby': 'chart-title' },
       h('div', { class: 'chart-head' }, this.heading, this.switch),
       h('div', { class: 'chart-scroll' }, this.table),
@@ -69,18 +69,18 @@ export class ThemeChart {
     const colFilter = st.filters[gridFacet] || [];
     const cells = new Map(); // `${theme}\u0000${column}` → td
     const head = h('tr', null,
-      h('th', { scope: 'col', class: 'col-theme' }, '主题'),
-      h('th', { scope: 'col', class: 'col-bar' }, '条文数'),
-      columns.map((c) => h('th', { scope: 'col', class: 'col-cell' }, gridFacet === 'year' ? c : c.replace(/市$/, ''))));
+      h('th', { scope: 'col', class: 'col-theme' }, '主题 · 条文数'),
+      columns.map((c) => h('th', { scope: 'col', class: 'col-cell', title: c }, gridFacet === 'year' ? c : c.replace(/市$/, ''))));
     const body = rows.map((t) => {
       const on = themeFilter.includes(t.value);
       const fill = h('span', { class: 'bar-fill' });
       fill.style.width = `${Math.max(2, (t.count / max) * 100).toFixed(1)}%`;
       const tr = h('tr', { class: on ? 'active' : null },
         h('th', { scope: 'row', class: 'col-theme' },
-          h('a', { href: href(themeToggle(st, t.value)), 'data-scroll': 'keep', 'aria-pressed': String(on), title: on ? '取消该主题筛选' : '按该主题筛选' }, t.value)),
-        h('td', { class: 'col-bar' }, h('div', { class: 'bar-wrap' },
-          h('span', { class: 'bar', 'aria-hidden': 'true' }, fill), h('span', { class: 'bar-count' }, count(t.count)))));
+          h('a', { class: 'theme-bar', href: href(themeToggle(st, t.value)), 'data-scroll': 'keep', 'aria-pressed': String(on), title: on ? '取消该主题筛选' : '按该主题筛选' },
+            h('span', { class: 'theme-name' }, t.value),
+            h('span', { class: 'bar-count' }, count(t.count)),
+            h('span', { class: 'bar', 'aria-hidden': 'true' }, fill))));
       for (const c of columns) {
         const td = h('td', { class: 'col-cell' }, h('span', { class: 'cell pending', 'aria-label': '加载中' }, '·'));
         cells.set(t.value + '\u0000' + c, td);
@@ -100,7 +100,7 @@ export class ThemeChart {
         },
       }, this.allThemes ? '只看前几个主题' : `显示全部 ${themes.length} 个主题`)
       : null;
-    replace(this.note, '一条条文可属多个主题。点击主题或格中数字即可筛选。', more ? ' ' : '', more);
+    replace(this.note, '一条条文可属多个主题；点击主题或数字即可筛选。', more ? h('br') : '', more);
     this.table.setAttribute('aria-busy', 'true');
 
     // One request per column: the theme counts with that column's value

@@ -57,13 +57,11 @@ export function provisionTitle(p) {
 
 /** crumbs renders 《document》 › chapter › sub-chapter › number. */
 export function crumbs(p, docHref) {
-  const items = [];
   const title = p.doc_title || '';
-  items.push(docHref ? h('a', { href: docHref, class: 'crumb-doc' }, `《${title}》`) : h('span', { class: 'crumb-doc' }, `《${title}》`));
-  for (const part of p.heading_path || []) items.push(h('span', { class: 'crumb-part', title: part }, part));
-  if (p.number) items.push(h('span', { class: 'crumb-number' }, numberLabel(p.number)));
-  const list = h('ol', { class: 'crumbs' });
-  for (const it of items) list.appendChild(h('li', null, it));
+  const list = h('ol', { class: 'crumbs' },
+    h('li', { class: 'crumb-doc-item' }, docHref ? h('a', { href: docHref, class: 'crumb-doc' }, `《${title}》`) : h('span', { class: 'crumb-doc' }, `《${title}》`)),
+    (p.heading_path || []).map((part) => h('li', { class: 'crumb-part-item' }, h('span', { class: 'crumb-part', title: part }, part))),
+    p.number ? h('li', { class: 'crumb-number-item' }, h('span', { class: 'crumb-number' }, numberLabel(p.number))) : null);
   return h('nav', { class: 'crumbs-nav', 'aria-label': '条文位置' }, list);
 }
 

@@ -94,7 +94,11 @@ export class ProvisionView {
     replace(this.crumbs, crumbs(sec, docHref));
     replace(this.heading, sec.number ? h('span', { class: 'provision-number' }, numberLabel(sec.number)) : null, provisionTitle(sec));
     replace(this.badges, badges(sec));
-    replace(this.text, (sec.text || '').split(/\n+/).map((para) => h('p', null, para)));
+    // The title sentence opens the text; it is set in bold there rather
+    // than cut, so that the text stays exactly as the document has it.
+    replace(this.text, (sec.text || '').split(/\n+/).map((para, i) => (i === 0 && sec.title && para.startsWith(sec.title)
+      ? h('p', null, h('strong', { class: 'lead' }, sec.title), para.slice(sec.title.length))
+      : h('p', null, para))));
     this.citation.textContent = citation(sec);
     this.copyStatus.textContent = '';
     const facts = [];

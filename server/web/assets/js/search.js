@@ -49,7 +49,8 @@ export class SearchView {
         h('h2', { id: 'facets-title', class: 'facets-title' }, '筛选'),
         this.facetsBody),
       h('section', { class: 'results', 'aria-label': '检索结果' },
-        this.resultsTop, this.chips, this.chart.mount(), this.notices, this.message, this.hits, this.pager));
+        this.resultsTop, this.chips, this.notices, this.message, this.hits, this.pager),
+      this.chart.mount());
     return this.root;
   }
 
