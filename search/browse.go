@@ -112,7 +112,7 @@ func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, re
 	}
 	doc, err = e.pipeline.ParseFile(u.Name, u.Data)
 	if err != nil {
-		return doc, false, &RequestError{Field: "file", Msg: err.Error()}
+		return doc, false, &RequestError{Field: "file", Msg: err.Error(), Err: err}
 	}
 	indexer.Manifest{u.Name: u.Metadata}.Apply(&doc)
 	replaced, err = e.store.Put(ctx, doc)

@@ -130,9 +130,14 @@ type Response struct {
 type RequestError struct {
 	Field string
 	Msg   string
+	// Err is the cause, when there is one (an undecodable upload).
+	Err error
 }
 
 func (e *RequestError) Error() string { return e.Field + ": " + e.Msg }
+
+// Unwrap returns the cause.
+func (e *RequestError) Unwrap() error { return e.Err }
 
 // IsBadRequest reports whether err is the caller's mistake (bad syntax or
 // parameters) rather than a failure of the engine.

@@ -50,17 +50,13 @@ func (s *Server) upload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Decoding is checked first so that the response names the problem
-	// (empty, binary, wrong encoding) precisely.
-	if _, err := indexer.DecodeText(up.Name, up.Data); err != nil {
-		return decodeError(err)
-	}
 	ctx := c.Request().Context()
 	doc, replaced, err := s.eng().Ingest(ctx, up)
 	if err != nil {
 		if search.IsBadRequest(err) {
-			return &apiError{Status: http.StatusUnprocessableEntity, Code: codeUnparseable, Field: uploadField,
-				Message: "the text holds no document to index: " + err.Error(), Err: err}
+			// The response names the problem: empty, binary, wrong
+			// encoding, or no document in the text.
+			return decodeError(err)
 		}
 		return fmt.Errorf("ingest %s: %w", up.Name, err)
 	}
@@ -277,5 +273,6 @@ func decodeError(err error) error {
 		return &apiError{Status: status, Code: codeBadEncoding, Field: uploadField,
 			Message: err.Error() + " (send UTF-8 or GB18030/GBK text)", Err: err}
 	}
-	return &apiError{Status: status, Code: codeUnparseable, Field: uploadField, Message: err.Error(), Err: err}
+	return &apiError{Status: status, Code: codeUnparseable, Field: uploadField,
+		Message: "the text holds no document to index: " + err.Error(), Err: err}
 }
