@@ -25,7 +25,7 @@ type Document struct {
 	DocNumber string `json:"doc_number,omitempty"`
 	// Parts lists the document's parts in order (温州: 2019 工作总结 + 2020 工作思路).
 	Parts      []Part      `json:"parts,omitempty"`
-	Provisions []Provision `json:"provisions"`
+	Provisions []Provision `json:"provisions,omitempty"`
 }
 
 // Part is a section of a document with its own year and kind.
