@@ -194,9 +194,15 @@ type apiHit struct {
 }
 
 type apiSearch struct {
-	Total  int      `json:"total"`
-	Page   int      `json:"page"`
-	Mode   string   `json:"mode"`
+	Total      int    `json:"total"`
+	Page       int    `json:"page"`
+	Mode       string `json:"mode"`
+	Understood *struct {
+		Added []struct {
+			Term string `json:"term"`
+		} `json:"added"`
+	} `json:"understood"`
+	DidYouMean []string `json:"did_you_mean"`
 	Hits   []apiHit `json:"hits"`
 	Facets map[string][]struct {
 		Value string `json:"value"`
@@ -838,6 +844,53 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		p.shot("13-mode")
 	})
 
+	t.Run("query understanding", func(t *testing.T) {
+		p := newPage(t, b, base)
+		// A misspelt term: the server's corrections become links.
+		p.open("/?q=" + q("医共休"))
+		typo := searchAPI(t, shared, url.Values{"q": {"医共休"}})
+		if got := p.texts(".notice-dym a.dym"); !slices.Equal(got, typo.DidYouMean) {
+			t.Errorf("did-you-mean links %v, API %v", got, typo.DidYouMean)
+		}
+		if len(typo.DidYouMean) > 0 {
+			p.click(".notice-dym a.dym")
+			p.waitJS(fmt.Sprintf(`new URLSearchParams(location.search).get("q") === %q`, typo.DidYouMean[0]))
+			p.settle()
+			var box string
+			p.eval(`document.getElementById("q").value`, &box)
+			if box != typo.DidYouMean[0] {
+				t.Errorf("after the correction the box holds %q", box)
+			}
+		}
+
+		// Terms added by the vocabulary are shown, and can be turned off.
+		p.open("/?q=" + q("医共体"))
+		res := searchAPI(t, shared, url.Values{"q": {"医共体"}})
+		var added []string
+		if res.Understood != nil {
+			for _, a := range res.Understood.Added {
+				added = append(added, a.Term)
+			}
+		}
+		if got := p.texts(".notice-understood .term"); !slices.Equal(got, added[:min(12, len(added))]) {
+			t.Errorf("同时检索 terms %v, API added %v", got, added)
+		}
+		if len(added) == 0 {
+			return
+		}
+		p.shot("14-understood")
+		p.click(".notice-understood a.notice-action")
+		p.waitJS(`new URLSearchParams(location.search).get("expand") === "false"`)
+		p.settle()
+		plain := searchAPI(t, shared, url.Values{"q": {"医共体"}, "expand": {"false"}})
+		if got := p.attrs(".hits > li.hit", "data-id"); !slices.Equal(got, ids(plain.Hits)) {
+			t.Errorf("without expansion shows %v, API %v", got, ids(plain.Hits))
+		}
+		if p.text(".notice-expand") == "" || len(p.texts(".notice-understood")) != 0 {
+			t.Error("no notice that the query runs unexpanded")
+		}
+	})
+
 	t.Run("page functions", func(t *testing.T) {
 		p := newPage(t, b, base)
 		p.open("/?view=documents")
@@ -953,7 +1006,7 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		if top < 0 || top > 200 {
 			t.Errorf("document view did not scroll to the provision: it is at %.0f px", top)
 		}
-		p.shot("14-document")
+		p.shot("15-document")
 	})
 }
 
@@ -993,7 +1046,7 @@ func TestWebEscapesServerText(t *testing.T) {
 		}
 	}
 	inspect("results")
-	p.shot("15-escaped")
+	p.shot("16-escaped")
 	p.click(".hits > li.hit .hit-title a")
 	p.waitJS(`document.querySelector(".provision-text p")`)
 	p.settle()

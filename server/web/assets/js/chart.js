@@ -78,7 +78,7 @@ export class ThemeChart {
       const tr = h('tr', { class: on ? 'active' : null },
         h('th', { scope: 'row', class: 'col-theme' },
           h('a', { class: 'theme-bar', href: href(themeToggle(st, t.value)), 'data-scroll': 'keep', 'aria-pressed': String(on), title: on ? '取消该主题筛选' : '按该主题筛选' },
-            h('span', { class: 'theme-name' }, t.value),
+            h('span', { class: 'theme-name', title: t.value }, t.value),
             h('span', { class: 'bar-count' }, count(t.count)),
             h('span', { class: 'bar', 'aria-hidden': 'true' }, fill))));
       for (const c of columns) {

@@ -51,12 +51,24 @@ class App {
       this.state = parse(location.search);
       this.render({ scrollTo: e.state && typeof e.state.scroll === 'number' ? e.state.scroll : 0, focus: false });
     });
-    for (const b of document.querySelectorAll('#syntax-help .example')) {
+    const help = document.getElementById('syntax-help');
+    for (const b of help.querySelectorAll('.example')) {
       b.addEventListener('click', () => {
+        help.open = false;
         this.input.value = b.dataset.q;
         this.search(b.dataset.q);
       });
     }
+    // The help is a popover: Escape or a click elsewhere closes it.
+    document.addEventListener('click', (e) => {
+      if (help.open && !help.contains(e.target)) help.open = false;
+    });
+    help.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && help.open) {
+        help.open = false;
+        help.querySelector('summary').focus();
+      }
+    });
     this.loadInfo();
     this.render({ focus: false, scrollTo: history.state && history.state.scroll });
   }
@@ -75,6 +87,7 @@ class App {
       this.serverInfo = null;
     }
     this.renderModes();
+    this.renderCorpus();
     // The no-results message suggests semantic mode only when it exists.
     if (this.serverInfo && this.viewName === 'search') this.views.search.refreshMessage();
   }
@@ -107,6 +120,14 @@ class App {
       }),
       h('span', null, MODE_LABELS[m] || m))));
     this.modeSwitch.hidden = false;
+  }
+
+  /** renderCorpus says in the footer how much the index holds. */
+  renderCorpus() {
+    const i = this.serverInfo;
+    const el = document.getElementById('corpus');
+    if (!el || !i || !Number.isFinite(i.documents) || !Number.isFinite(i.provisions)) return;
+    el.textContent = `收录 ${i.documents.toLocaleString('zh-CN')} 份文件、${i.provisions.toLocaleString('zh-CN')} 条条文 · `;
   }
 
   syncModes() {

@@ -179,6 +179,11 @@ export class SearchView {
 
   renderNotices(st, res) {
     const out = [];
+    if (!st.q && !hasFilters(st) && st.page === 1) {
+      out.push(h('p', { class: 'notice notice-intro' },
+        '在上方输入检索词，或用左侧条件筛选全部条文；起草文件时，可把草稿粘贴到',
+        h('a', { href: href(derive(st, { view: 'draft' })) }, '草稿找先例'), '，查找各地相近的表述。'));
+    }
     const u = res.understood;
     if (st.expand === false) {
       out.push(h('p', { class: 'notice notice-expand' }, '已只按原词检索，未加入同义、相关词。',
