@@ -156,6 +156,7 @@ func BenchmarkTrainLSA(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(textBytes(texts)))
 			var info LSAInfo
+			cpu := cpuTime()
 			for b.Loop() {
 				m, _, err := TrainLSA(context.Background(), texts, tok, cfg)
 				if err != nil {
@@ -163,6 +164,7 @@ func BenchmarkTrainLSA(b *testing.B) {
 				}
 				info = m.Info()
 			}
+			b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu_s")
 			b.ReportMetric(float64(info.Docs), "texts")
 			b.ReportMetric(float64(info.Terms), "terms")
 			b.ReportMetric(float64(info.NNZ), "nnz")
@@ -252,11 +254,13 @@ func BenchmarkIndexSearch(b *testing.B) {
 			keep func(string) bool
 		}{{"all", nil}, {"filtered", odd}} {
 			b.Run(fmt.Sprintf("n=%d/%s", n, tc.name), func(b *testing.B) {
+				cpu := cpuTime()
 				for b.Loop() {
 					if hits, err := ix.Search(q, 10, tc.keep); err != nil || len(hits) != 10 {
 						b.Fatal(len(hits), err)
 					}
 				}
+				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu_ms/op")
 			})
 		}
 	}

@@ -34,16 +34,46 @@ type Header struct {
 	Count       int
 }
 
-// Save writes the index to path atomically: into a temporary file beside
-// it, synced, then renamed over path, so a crash leaves the old file or
-// the new one, never a mix. fingerprint is the caller's name for the
+// Save writes the index to path atomically (see writeFileAtomic).
+// fingerprint is the caller's name for the
 // corpus state the vectors reflect. Searches may run during Save; writers
 // wait.
-func (ix *Index) Save(path, fingerprint string) (err error) {
+func (ix *Index) Save(path, fingerprint string) error {
+	err := writeFileAtomic(path, func(w io.Writer) error {
+		crc := crc32.New(castagnoli)
+		b := newBinWriter(io.MultiWriter(w, crc))
+		ix.mu.RLock()
+		b.bytes([]byte(indexMagic))
+		b.u32(indexVersion)
+		b.str(ix.embedderID)
+		b.str(fingerprint)
+		b.u32(uint32(ix.dim))
+		b.u64(uint64(len(ix.ids)))
+		for _, id := range ix.ids {
+			b.str(id)
+		}
+		b.f32s(ix.slab)
+		b.flush()
+		ix.mu.RUnlock()
+		if b.err != nil {
+			return b.err
+		}
+		return binary.Write(w, binary.LittleEndian, crc.Sum32())
+	})
+	if err != nil {
+		return fmt.Errorf("save vector index: %w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes path through write into a temporary file beside
+// it, synced, then renamed over path, so a crash leaves the old file or the
+// new one, never a mix.
+func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("save vector index: %w", err)
+		return err
 	}
 	tmp := f.Name()
 	defer func() {
@@ -52,39 +82,21 @@ func (ix *Index) Save(path, fingerprint string) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	crc := crc32.New(castagnoli)
 	bw := bufio.NewWriterSize(f, 1<<20)
-	b := newBinWriter(io.MultiWriter(bw, crc))
-	ix.mu.RLock()
-	b.bytes([]byte(indexMagic))
-	b.u32(indexVersion)
-	b.str(ix.embedderID)
-	b.str(fingerprint)
-	b.u32(uint32(ix.dim))
-	b.u64(uint64(len(ix.ids)))
-	for _, id := range ix.ids {
-		b.str(id)
-	}
-	b.f32s(ix.slab)
-	b.flush()
-	ix.mu.RUnlock()
-	if b.err != nil {
-		return fmt.Errorf("save vector index %s: %w", path, b.err)
-	}
-	if err := binary.Write(bw, binary.LittleEndian, crc.Sum32()); err != nil {
-		return fmt.Errorf("save vector index %s: %w", path, err)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("save vector index %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save vector index %s: sync: %w", path, err)
+		return fmt.Errorf("sync %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("save vector index %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save vector index %s: %w", path, err)
+		return err
 	}
 	// The rename is durable only once the folder is synced.
 	if d, err := os.Open(dir); err == nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 )
 
 // The LSA file: magic, format version, the model body, and the SHA-256 of
@@ -63,6 +64,29 @@ func (m *LSA) Save(w io.Writer) error {
 		return fmt.Errorf("save LSA model: %w", err)
 	}
 	return nil
+}
+
+// SaveFile writes the model to path atomically: into a temporary file
+// beside it, synced, then renamed over path.
+func (m *LSA) SaveFile(path string) error {
+	if err := writeFileAtomic(path, m.Save); err != nil {
+		return fmt.Errorf("save LSA model: %w", err)
+	}
+	return nil
+}
+
+// LoadLSAFile reads a model file written by SaveFile (see LoadLSA).
+func LoadLSAFile(path string, tokenize Tokenizer) (*LSA, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load LSA model: %w", err)
+	}
+	defer f.Close()
+	m, err := LoadLSA(f, tokenize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
 
 // LoadLSA reads a model written by Save. tokenize must split text as the

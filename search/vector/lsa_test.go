@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -312,6 +314,26 @@ func TestLSASaveLoad(t *testing.T) {
 			t.Fatalf("text %d embeds differently after loading", i)
 		}
 	}
+
+	t.Run("file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "lsa.model")
+		if err := m.SaveFile(path); err != nil {
+			t.Fatal(err)
+		}
+		fromFile, err := LoadLSAFile(path, bigrams)
+		if err != nil || fromFile.ID() != m.ID() {
+			t.Fatalf("loaded %v, %v", fromFile, err)
+		}
+		if err := os.WriteFile(path, data[:len(data)-1], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadLSAFile(path, bigrams); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+			t.Errorf("truncated file: %v", err)
+		}
+		if _, err := LoadLSAFile(path+".missing", bigrams); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("missing file: %v", err)
+		}
+	})
 
 	t.Run("corrupt", func(t *testing.T) {
 		flipped := slices.Clone(data)
