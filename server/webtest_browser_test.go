@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
+	cdpage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -263,7 +264,17 @@ func (p *page) saveShot(name string) error {
 	// A context of its own: the test's may have timed out.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), 10*time.Second)
 	defer cancel()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	capture := func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		r, err := cdp.Call(ctx, t, cdpage.CaptureScreenshot, cdpage.CaptureScreenshotParams{
+			Format:                cdpage.CaptureScreenshotFormatPng,
+			CaptureBeyondViewport: new(true),
+			FromSurface:           new(true),
+			// Fast encoding: the files are larger, the tests quicker.
+			OptimizeForSpeed: new(true),
+		})
+		return r.Data, err
+	}
+	buf, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		return err
 	}
