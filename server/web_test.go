@@ -491,9 +491,15 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		}
 
 		// The example citation, and the neighbours.
-		p.open("/?view=provision&id=" + q(jiaxing6.ID))
+		p.open("/?view=provision&id=" + q(jiaxing6.ID) + "&q=" + q("医共体"))
 		if got := p.text("#citation"); got != "《2020年嘉兴市卫生健康工作要点》二、6" {
 			t.Errorf("citation %q, want 《2020年嘉兴市卫生健康工作要点》二、6", got)
+		}
+		// The words searched for are marked in the full text.
+		if got, want := p.texts(".provision-text mark.q-mark"), strings.Count(jiaxing6.Text, "医共体"); len(got) != want || want == 0 {
+			t.Errorf("marks %q in the provision; its text holds 医共体 %d times", got, want)
+		} else if slices.ContainsFunc(got, func(m string) bool { return m != "医共体" }) {
+			t.Errorf("marked %q in the provision", got)
 		}
 		p.shot("03-provision")
 		if jiaxing6.Next == nil || jiaxing6.Prev == nil {
@@ -900,6 +906,8 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 			MarkedElems   int
 			ByteIdx       []int
 			Segments      string
+			Terms         []string
+			MarkedTerms   string
 			DocumentsRows int
 		}
 		p.eval(`(async () => {
@@ -921,6 +929,8 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 				MarkedElems: div.querySelectorAll("*").length,
 				ByteIdx: [0, 1, 2, 4, 8, 9, 99].map(at),
 				Segments: JSON.stringify(a.segments("abcdef", [{start: 1, end: 4, id: 0}, {start: 2, end: 5, id: 1}])),
+				Terms: f.queryTerms('医共体 "家庭 医生" -医联体 城市:嘉兴 x 「两慢病」'),
+				MarkedTerms: (() => { const e = document.createElement("p"); e.append(d.markTerms("推进医共体与DRG改革(试点)", ["医共体", "drg", "(试点)"], "q")); return e.innerHTML; })(),
 				DocumentsRows: document.querySelectorAll(".documents-table tbody tr").length,
 			};
 		})()`, &got)
@@ -937,6 +947,12 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		}
 		if want := `[{"text":"a","ids":[]},{"text":"b","ids":[0]},{"text":"cd","ids":[0,1]},{"text":"e","ids":[1]},{"text":"f","ids":[]}]`; got.Segments != want {
 			t.Errorf("segments %s, want %s", got.Segments, want)
+		}
+		if want := []string{"医共体", "家庭 医生", "两慢病"}; !slices.Equal(got.Terms, want) {
+			t.Errorf("queryTerms %q, want %q", got.Terms, want)
+		}
+		if want := `推进<mark class="q">医共体</mark>与<mark class="q">DRG</mark>改革<mark class="q">(试点)</mark>`; got.MarkedTerms != want {
+			t.Errorf("markTerms built %s, want %s", got.MarkedTerms, want)
 		}
 		docs := apiGet[struct {
 			Total int `json:"total"`

@@ -109,6 +109,28 @@ export function marked(html) {
   return frag;
 }
 
+/**
+ * markTerms returns text as a fragment with every occurrence of the terms
+ * (ignoring case) wrapped in <mark class="cls">.
+ */
+export function markTerms(text, terms, cls) {
+  const frag = document.createDocumentFragment();
+  const list = [...new Set(terms.filter((t) => t))].sort((a, b) => b.length - a.length);
+  if (!list.length) {
+    frag.append(text);
+    return frag;
+  }
+  const re = new RegExp(list.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) frag.append(text.slice(last, m.index));
+    frag.append(h('mark', { class: cls }, m[0]));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) frag.append(text.slice(last));
+  return frag;
+}
+
 /** announce reads a short message to screen readers. */
 export function announce(message) {
   const live = document.getElementById('live');

@@ -100,3 +100,20 @@ export function groupByDocument(hits) {
   }
   return [...groups.values()];
 }
+
+/**
+ * queryTerms picks the words of a query worth marking in a provision: the
+ * words and quoted phrases a user typed, without exclusions and field
+ * filters, two characters or longer.
+ */
+export function queryTerms(q) {
+  const out = [];
+  const re = /(-?)(?:["“「『＂]([^"”」』＂]+)["”」』＂]|(\S+))/g;
+  for (const m of String(q || '').matchAll(re)) {
+    if (m[1]) continue;
+    const t = (m[2] || m[3] || '').trim();
+    if (!m[2] && /^[^:：]+[:：]/.test(t)) continue;
+    if ([...t].length >= 2) out.push(t);
+  }
+  return out;
+}

@@ -13,6 +13,8 @@ const MODE_LABELS = { keyword: '关键词', semantic: '语义', hybrid: '混合'
 
 /** LOADING_DELAY keeps fast answers from flashing a progress bar. */
 const LOADING_DELAY = 150;
+/** NOT_READY_RETRY is how long to wait before asking a server that is still building its index again. */
+const NOT_READY_RETRY = 3000;
 
 class App {
   constructor() {
@@ -205,6 +207,13 @@ class App {
       if (!api.isAbort(err)) {
         view.showError(err);
         announce(api.describe(err));
+        // A server still building its index answers not_ready: try again
+        // shortly, unless the user has moved on.
+        if (err instanceof api.ApiError && err.code === 'not_ready') {
+          setTimeout(() => {
+            if (this.controller === controller) this.render({ focus: false });
+          }, NOT_READY_RETRY);
+        }
       }
     } finally {
       clearTimeout(timer);

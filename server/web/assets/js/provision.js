@@ -1,9 +1,9 @@
 // The provision view: full text, place in the document outline, citation,
 // neighbours, and the similar-provisions panel.
 import * as api from './api.js';
-import { copyText, h, replace } from './dom.js';
+import { copyText, h, markTerms, replace } from './dom.js';
 import { derive, href, searchOf } from './state.js';
-import { badges, citation, crumbs, numberLabel, provisionTitle } from './format.js';
+import { badges, citation, crumbs, numberLabel, provisionTitle, queryTerms } from './format.js';
 import { outlineNav, scrollOutline } from './documents.js';
 import { SIMILAR_SIZE, loadSimilar, similarGroups } from './similar.js';
 
@@ -96,9 +96,12 @@ export class ProvisionView {
     replace(this.badges, badges(sec));
     // The title sentence opens the text; it is set in bold there rather
     // than cut, so that the text stays exactly as the document has it.
+    // The words of the search that led here are marked, to find them in a long text.
+    const terms = queryTerms(st.q);
+    const show = (text) => markTerms(text, terms, 'q-mark');
     replace(this.text, (sec.text || '').split(/\n+/).map((para, i) => (i === 0 && sec.title && para.startsWith(sec.title)
-      ? h('p', null, h('strong', { class: 'lead' }, sec.title), para.slice(sec.title.length))
-      : h('p', null, para))));
+      ? h('p', null, h('strong', { class: 'lead' }, show(sec.title)), show(para.slice(sec.title.length)))
+      : h('p', null, show(para)))));
     this.citation.textContent = citation(sec);
     this.copyStatus.textContent = '';
     const facts = [];
