@@ -265,8 +265,17 @@ func (p *page) saveShot(name string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), 10*time.Second)
 	defer cancel()
 	capture := func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		m, err := cdp.Call(ctx, t, cdpage.GetLayoutMetrics, cdp.Empty{})
+		if err != nil {
+			return nil, err
+		}
+		if m.CSSContentSize == nil {
+			return nil, fmt.Errorf("no content size in the layout metrics")
+		}
 		r, err := cdp.Call(ctx, t, cdpage.CaptureScreenshot, cdpage.CaptureScreenshotParams{
-			Format:                cdpage.CaptureScreenshotFormatPng,
+			Format: cdpage.CaptureScreenshotFormatPng,
+			// The whole page, not only what the window shows.
+			Clip:                  &cdpage.Viewport{Width: m.CSSContentSize.Width, Height: m.CSSContentSize.Height, Scale: 1},
 			CaptureBeyondViewport: new(true),
 			FromSurface:           new(true),
 			// Fast encoding: the files are larger, the tests quicker.
