@@ -19,7 +19,7 @@ const (
 	DefaultLSADim        = 160
 	DefaultLSAMinDF      = 2
 	DefaultLSAMaxDFRatio = 0.5
-	DefaultLSAMaxTerms   = 200_000
+	DefaultLSAMaxTerms   = 100_000
 	DefaultLSAPowerIters = 2
 )
 
@@ -214,10 +214,18 @@ func smoothIDF(docs, df int) float32 {
 func (m *LSA) project(ids []int32, w []float32, out []float32) {
 	clear(out)
 	d := m.dim
+	out = out[:d]
 	for p, j := range ids {
 		row := m.v[int(j)*d : int(j)*d+d]
 		c := w[p]
-		for t := range out {
+		t := 0
+		for ; t+4 <= d; t += 4 {
+			out[t] += c * row[t]
+			out[t+1] += c * row[t+1]
+			out[t+2] += c * row[t+2]
+			out[t+3] += c * row[t+3]
+		}
+		for ; t < d; t++ {
 			out[t] += c * row[t]
 		}
 	}
