@@ -110,9 +110,10 @@ func newPage(t *testing.T, browser context.Context, base string) *page {
 				return
 			}
 			// Browser log entries (Source set) include the failed requests
-			// that error tests provoke on purpose; only the page's own
-			// errors count.
-			if m.IsException() || m.Type == chromedp.ConsoleError && m.Source == "" {
+			// that error tests provoke on purpose; the page's own errors
+			// and any breach of its Content-Security-Policy count.
+			csp := strings.Contains(m.Text, "Content Security Policy")
+			if m.IsException() || m.Type == chromedp.ConsoleError && m.Source == "" || csp {
 				p.mu.Lock()
 				p.errors = append(p.errors, m.String())
 				p.mu.Unlock()
