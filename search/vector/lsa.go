@@ -406,9 +406,11 @@ func countTerms(ctx context.Context, texts []string, tokenize Tokenizer, workers
 	return tc, nil
 }
 
-// selectVocabulary sets m.vocab and m.terms to the kept terms in
-// lexicographic order (so that ids do not depend on scheduling) and
-// returns their document frequencies.
+// selectVocabulary sets m.vocab and m.terms to the kept terms, most
+// frequent first (ties by term, so that ids do not depend on scheduling),
+// and returns their document frequencies. Frequent terms then have
+// neighbouring rows in the term-side matrices, which keeps the rows most
+// sparse products touch on few memory pages.
 func (tc *termCounts) selectVocabulary(m *LSA, cfg LSAConfig, docs int) []int {
 	total := make(map[string]int)
 	for w, dict := range tc.dicts {
@@ -427,13 +429,10 @@ func (tc *termCounts) selectVocabulary(m *LSA, cfg LSAConfig, docs int) []int {
 			kept = append(kept, termDF{t, f})
 		}
 	}
-	if len(kept) > cfg.MaxTerms {
-		slices.SortFunc(kept, func(a, b termDF) int {
-			return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.term, b.term))
-		})
-		kept = kept[:cfg.MaxTerms]
-	}
-	slices.SortFunc(kept, func(a, b termDF) int { return cmp.Compare(a.term, b.term) })
+	slices.SortFunc(kept, func(a, b termDF) int {
+		return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.term, b.term))
+	})
+	kept = kept[:min(len(kept), cfg.MaxTerms)]
 	m.vocab = make([]string, len(kept))
 	m.terms = make(map[string]int32, len(kept))
 	df := make([]int, len(kept))
