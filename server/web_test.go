@@ -389,6 +389,23 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 			t.Errorf("document title %q does not name the query", title)
 		}
 		p.shot("01-search")
+
+		// Paging: the next page, its hits, and the reader taken to its top.
+		if want.Total <= len(want.Hits) {
+			t.Fatalf("too few results (%d) to page", want.Total)
+		}
+		p.click(`.pager a[rel="next"]`)
+		p.waitJS(`new URLSearchParams(location.search).get("page") === "2"`)
+		p.settle()
+		next := searchAPI(t, shared, url.Values{"q": {"医共体"}, "page": {"2"}})
+		if got := p.attrs(".hits > li.hit", "data-id"); !slices.Equal(got, ids(next.Hits)) {
+			t.Errorf("page 2 shows %v, API %v", got, ids(next.Hits))
+		}
+		var focus string
+		p.eval(`document.activeElement.id`, &focus)
+		if focus != "results-title" {
+			t.Errorf("after paging, focus is on %q, want the results heading", focus)
+		}
 	})
 
 	t.Run("facet filter applies and removes", func(t *testing.T) {

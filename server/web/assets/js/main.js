@@ -224,7 +224,11 @@ class App {
     }
     if (controller.signal.aborted) return;
     if (typeof opts.scrollTo === 'number') window.scrollTo(0, opts.scrollTo);
-    if (opts.scrollResults) view.scrollToResults?.();
+    if (opts.scrollResults) {
+      // Paging: the reader continues at the top of the new page.
+      view.scrollToResults?.();
+      view.focusTarget()?.focus({ preventScroll: true });
+    }
     if (location.hash) this.scrollToHash();
     if (opts.focus && (changed || st.view !== 'search')) view.focusTarget()?.focus({ preventScroll: true });
   }

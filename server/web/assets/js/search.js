@@ -149,7 +149,7 @@ export class SearchView {
       // Active values always stay visible, even past the cut.
       const shown = all ? values : values.filter((x, i) => i < FACET_SHOWN || active.includes(x.value));
       const list = h('ul', { class: 'facet-values' }, shown.map((x) => {
-        const id = `facet-${f}-${x.value}`;
+        const id = `facet-${f}-${x.value.replace(/\s+/g, '_')}`;
         const on = active.includes(x.value);
         return h('li', { class: on ? 'facet-value active' : 'facet-value', dataset: { value: x.value, count: x.count } },
           h('input', {
