@@ -36,13 +36,12 @@
 // # Exact scan or an ANN index
 //
 // Measured on the 2-core machine (README.md has the full figures): a top-10
-// query over 160-dimensional vectors scans 10,000 vectors in about 0.7 ms,
-// 100,000 in about 5–9 ms and 200,000 (the provisions of the 100 MB
-// synthetic corpus) in about 10–19 ms, the lower figures on an idle
-// machine. Exact scan is therefore fine up to a few hundred thousand
-// provisions, where one query costs about as much as a text query; it is
-// memory-bound (one pass over N×Dim×4 bytes), so its cost grows linearly
-// with the corpus and with the dimension: a 1024-dimensional external
+// query over 160-dimensional vectors scans 10,000 vectors in about 0.3 ms,
+// 100,000 in about 3.5 ms and 200,000 (the provisions of the 100 MB
+// synthetic corpus) in about 7.5 ms. Exact scan is therefore fine up to a
+// few hundred thousand provisions, where one query costs about as much as
+// a text query. It reads N×Dim×4 bytes per query, so its cost grows
+// linearly with the corpus and the dimension: a 1024-dimensional external
 // model makes 200,000 vectors cost about 6× more. Past about a million
 // vectors, or with large external dimensions under concurrent load, an
 // approximate index (HNSW) is needed: it visits a few thousand vectors per
