@@ -203,8 +203,8 @@ type apiSearch struct {
 		} `json:"added"`
 	} `json:"understood"`
 	DidYouMean []string `json:"did_you_mean"`
-	Hits   []apiHit `json:"hits"`
-	Facets map[string][]struct {
+	Hits       []apiHit `json:"hits"`
+	Facets     map[string][]struct {
 		Value string `json:"value"`
 		Count int    `json:"count"`
 	} `json:"facets"`

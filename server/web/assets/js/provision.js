@@ -119,11 +119,16 @@ export class ProvisionView {
     facts.push(['全文', h('a', { href: docHref }, `阅读《${sec.doc_title}》全文`)]);
     replace(this.facts, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
     const provHref = (o) => href(derive(st, { id: o.id }));
+    // The API names the neighbours prev and next and puts the outline beside
+    // the document; previous and document.outline are read too, should it move them.
+    const prev = sec.prev || sec.previous;
+    const next = sec.next;
+    const outline = sec.outline || doc.outline || [];
     replace(this.prevNext,
-      sec.prev ? h('a', { href: provHref(sec.prev), rel: 'prev', class: 'prev' }, h('span', { class: 'pn-label' }, '← 上一条'), h('span', { class: 'pn-title' }, provisionTitle(sec.prev))) : h('span'),
-      sec.next ? h('a', { href: provHref(sec.next), rel: 'next', class: 'next' }, h('span', { class: 'pn-label' }, '下一条 →'), h('span', { class: 'pn-title' }, provisionTitle(sec.next))) : h('span'));
+      prev ? h('a', { href: provHref(prev), rel: 'prev', class: 'prev' }, h('span', { class: 'pn-label' }, '← 上一条'), h('span', { class: 'pn-title' }, provisionTitle(prev))) : h('span'),
+      next ? h('a', { href: provHref(next), rel: 'next', class: 'next' }, h('span', { class: 'pn-label' }, '下一条 →'), h('span', { class: 'pn-title' }, provisionTitle(next))) : h('span'));
     replace(this.outlineDoc, h('a', { href: docHref }, `《${sec.doc_title}》`));
-    replace(this.outline, outlineNav(sec.outline || [], sec.id, provHref));
+    replace(this.outline, outlineNav(outline, sec.id, provHref));
     scrollOutline(this.outline);
   }
 

@@ -110,6 +110,7 @@ export class CompareView {
 
   async update(st, signal) {
     const fromDraft = !st.id;
+    this.heading.textContent = fromDraft ? '草稿与条文对照' : '条文对照';
     replace(this.back, fromDraft
       ? h('a', { href: href(derive(st, { view: 'draft', with: '' })) }, '← 返回草稿')
       : h('a', { href: href(derive(st, { view: 'provision', with: '' })) }, '← 返回条文'));
