@@ -37,7 +37,8 @@ type Index struct {
 }
 
 // NewIndex returns an empty index for vectors of dim dimensions made by the
-// embedder named embedderID.
+// embedder named embedderID. A dim of 0 takes the length of the first
+// vector added, for embedders that learn their dimension from a service.
 func NewIndex(embedderID string, dim int) *Index {
 	return &Index{embedderID: embedderID, dim: dim, pos: make(map[string]int)}
 }
@@ -45,8 +46,13 @@ func NewIndex(embedderID string, dim int) *Index {
 // EmbedderID names the embedder whose vectors the index holds.
 func (ix *Index) EmbedderID() string { return ix.embedderID }
 
-// Dim is the length of the vectors.
-func (ix *Index) Dim() int { return ix.dim }
+// Dim is the length of the vectors (0 while a dimension still to be learnt
+// is unknown).
+func (ix *Index) Dim() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.dim
+}
 
 // Len is the number of vectors.
 func (ix *Index) Len() int {
@@ -67,9 +73,6 @@ func (ix *Index) Has(id string) bool {
 // and scaled to unit length; a zero vector (a text the embedder knew
 // nothing of) is kept as zero and scores 0 against every query.
 func (ix *Index) Add(id string, v []float32) error {
-	if len(v) != ix.dim {
-		return fmt.Errorf("add vector %q: %d dimensions, index has %d", id, len(v), ix.dim)
-	}
 	for _, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 			return fmt.Errorf("add vector %q: not finite", id)
@@ -77,6 +80,12 @@ func (ix *Index) Add(id string, v []float32) error {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.dim == 0 && len(ix.ids) == 0 {
+		ix.dim = len(v)
+	}
+	if len(v) != ix.dim || len(v) == 0 {
+		return fmt.Errorf("add vector %q: %d dimensions, index has %d", id, len(v), ix.dim)
+	}
 	p, ok := ix.pos[id]
 	if !ok {
 		p = len(ix.ids)
@@ -183,13 +192,10 @@ func (ix *Index) Vector(id string) ([]float32, bool) {
 // Similarity returns the cosine of q (unit length) and the vector of id,
 // for scoring candidates found otherwise.
 func (ix *Index) Similarity(q []float32, id string) (float32, bool) {
-	if len(q) != ix.dim {
-		return 0, false
-	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	p, ok := ix.pos[id]
-	if !ok {
+	if !ok || len(q) != ix.dim {
 		return 0, false
 	}
 	return dot(q, ix.slab[p*ix.dim:(p+1)*ix.dim]), true
@@ -205,6 +211,12 @@ var ErrDim = errors.New("vector dimension mismatch")
 // index, so it must be safe for concurrent use; it runs under the index's
 // read lock and must not call the index.
 func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighbour, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := len(ix.ids)
+	if n == 0 {
+		return nil, nil
+	}
 	if len(q) != ix.dim {
 		return nil, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
 	}
@@ -215,9 +227,6 @@ func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighb
 	if !normalize(q) {
 		return nil, nil
 	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	n := len(ix.ids)
 	workers := 1
 	if n*ix.dim >= parallelScan {
 		workers = min(runtime.GOMAXPROCS(0), n/1024+1)

@@ -141,7 +141,7 @@ func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
 	h.Fingerprint = b.str(maxFPLen)
 	h.Dim = int(b.u32())
 	h.Count = b.count("vector count", maxCount)
-	if b.err == nil && (h.Dim < 1 || h.Dim > maxDim) {
+	if b.err == nil && (h.Dim < 0 || h.Dim > maxDim || (h.Dim == 0 && h.Count > 0)) {
 		return nil, Header{}, fmt.Errorf("%w: dimension %d", ErrCorrupt, h.Dim)
 	}
 	if b.err == nil && int64(h.Count)*int64(h.Dim)*4 > size {

@@ -169,6 +169,35 @@ func TestIndexEdits(t *testing.T) {
 	}
 }
 
+func TestIndexLearnsDimension(t *testing.T) {
+	ix := NewIndex("svc", 0)
+	if hits, err := ix.Search([]float32{1, 0}, 3, nil); hits != nil || err != nil {
+		t.Errorf("empty index: %v %v", hits, err)
+	}
+	path := filepath.Join(t.TempDir(), "v.bin")
+	if err := ix.Save(path, "fp"); err != nil {
+		t.Fatal(err)
+	}
+	if empty, h, err := LoadIndex(path); err != nil || empty.Len() != 0 || h.Dim != 0 {
+		t.Fatalf("empty index loaded as %+v, %v", h, err)
+	}
+	if err := ix.Add("a", nil); err == nil {
+		t.Error("added an empty vector")
+	}
+	if err := ix.Add("a", []float32{3, 4, 0}); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Dim() != 3 {
+		t.Fatalf("dim %d", ix.Dim())
+	}
+	if err := ix.Add("b", []float32{1, 0}); err == nil {
+		t.Error("added a vector of another dimension")
+	}
+	if hits, _ := ix.Search([]float32{0, 1, 0}, 1, nil); len(hits) != 1 || hits[0].Score != 0.8 {
+		t.Errorf("hits %v", hits)
+	}
+}
+
 func nan() float64 {
 	var z float64
 	return z / z

@@ -350,9 +350,14 @@ func TestOpenAIUnreachable(t *testing.T) {
 func TestOpenAIIntoIndex(t *testing.T) {
 	_, srv := newFake(t, 4)
 	o := newClient(t, srv.URL, OpenAIConfig{BatchSize: 2})
-	ix := NewIndex(o.ID(), 4)
+	// The dimension is unknown before the first answer; the index learns
+	// it from the first vector.
+	ix := NewIndex(o.ID(), o.Dim())
 	if err := ix.AddTexts(context.Background(), o, []string{"p-1", "p-2", "p-3"}, []string{"aa", "bbbb", "a"}); err != nil {
 		t.Fatal(err)
+	}
+	if ix.Dim() != 4 || ix.Len() != 3 {
+		t.Fatalf("dim %d, %d vectors", ix.Dim(), ix.Len())
 	}
 	q, _ := o.Embed(context.Background(), []string{"ab"})
 	hits, err := ix.Search(q[0], 1, nil)
