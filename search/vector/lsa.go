@@ -157,7 +157,7 @@ func (m *LSA) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 		out[i] = vec
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("LSA embed: %w", err)
 	}
 	return out, nil
 }
