@@ -25,11 +25,15 @@ const screenshotDir = "testdata/screenshots"
 // browserTimeout bounds one browser test; a hung page fails fast.
 const browserTimeout = 30 * time.Second
 
-// chromiumPath finds Chromium: $CHROMIUM, Debian's /usr/bin/chromium, or
-// a chromium/chrome on PATH.
+// chromiumPath finds Chromium: $CHROMIUM when set (a path that does not
+// exist counts as no Chromium), else Debian's /usr/bin/chromium, else a
+// chromium or chrome on PATH.
 func chromiumPath() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
+	if p, ok := os.LookupEnv("CHROMIUM"); ok {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+		return ""
 	}
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
