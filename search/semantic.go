@@ -1,13 +1,11 @@
 package search
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -393,12 +391,8 @@ func openSemantic(ctx context.Context, store *indexer.Store, root string, o Sema
 		return s, nil
 	}
 	if idx == nil {
-		if s.embedder.Dim() == 0 && len(texts) > 0 {
-			// A service tells its dimension with its first answer.
-			if _, err := s.embedder.Embed(ctx, texts[:1]); err != nil {
-				return nil, fmt.Errorf("embed provisions: %w", err)
-			}
-		}
+		// A service's dimension may be unknown until it answers: the
+		// index then takes it from the first vector.
 		idx = vector.NewIndex(s.embedder.ID(), s.embedder.Dim())
 	}
 	// Reconcile: the index changed while the vectors were not saved (a
@@ -443,13 +437,14 @@ func (s *semantic) train(ctx context.Context, ids, texts []string, tok vector.To
 		return fmt.Errorf("train semantic model: %w", err)
 	}
 	idx := vector.NewIndex(m.ID(), m.Dim())
+	idx.Reserve(len(ids))
 	for i, id := range ids {
 		if err := idx.Add(id, vecs[i]); err != nil {
 			return fmt.Errorf("vector of %s: %w", id, err)
 		}
 	}
 	s.embedder, s.index = m, idx
-	if err := writeAtomic(filepath.Join(s.dir, lsaModelFile), m.Save); err != nil {
+	if err := m.SaveFile(filepath.Join(s.dir, lsaModelFile)); err != nil {
 		return fmt.Errorf("save semantic model: %w", err)
 	}
 	slog.Info("semantic model trained", "provisions", len(ids), "dim", m.Dim(), "took", time.Since(start).Round(time.Millisecond))
@@ -544,15 +539,10 @@ func idsFingerprint(ids []string) string {
 }
 
 func loadLSA(path string, tok vector.Tokenizer, tokID string) (*vector.LSA, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, errors.New("no semantic model yet")
 	}
-	if err != nil {
-		return nil, fmt.Errorf("open semantic model: %w", err)
-	}
-	defer f.Close()
-	m, err := vector.LoadLSA(f, tok)
+	m, err := vector.LoadLSAFile(path, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -560,31 +550,4 @@ func loadLSA(path string, tok vector.Tokenizer, tokID string) (*vector.LSA, erro
 		return nil, fmt.Errorf("semantic model was trained with tokenizer %s, not %s", m.TokenizerID(), tokID)
 	}
 	return m, nil
-}
-
-// writeAtomic writes a file through a temporary one and a rename, so a
-// crash leaves the old file or the new one.
-func writeAtomic(path string, write func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
