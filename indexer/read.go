@@ -183,31 +183,9 @@ func (e FileError) Unwrap() error { return e.Err }
 // that cannot be read. Files are parsed in parallel; the order of the
 // result is the order of the files.
 func LoadCorpus(fsys fs.FS) ([]Document, []FileError, error) {
-	var files []string
-	var bad []FileError
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if name == "." {
-				return err
-			}
-			bad = append(bad, FileError{File: name, Err: err})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.IsDir() && strings.EqualFold(path.Ext(name), ".txt") {
-			files = append(files, name)
-		}
-		return nil
-	})
+	files, manifest, bad, err := listCorpus(fsys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read corpus folder: %w", err)
-	}
-	manifest, err := LoadManifest(fsys)
-	if err != nil {
-		bad = append(bad, FileError{File: ManifestName, Err: err})
-		manifest = Manifest{}
+		return nil, nil, err
 	}
 
 	type result struct {
@@ -222,7 +200,7 @@ func LoadCorpus(fsys fs.FS) ([]Document, []FileError, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				doc, err := loadFile(fsys, files[i])
+				doc, err := loadFile(fsys, files[i].name)
 				results[i] = result{doc, err}
 			}
 		}()
@@ -236,13 +214,54 @@ func LoadCorpus(fsys fs.FS) ([]Document, []FileError, error) {
 	docs := make([]Document, 0, len(files))
 	for i, r := range results {
 		if r.err != nil {
-			bad = append(bad, FileError{File: files[i], Err: r.err})
+			bad = append(bad, FileError{File: files[i].name, Err: r.err})
 			continue
 		}
 		manifest.Apply(&r.doc)
 		docs = append(docs, r.doc)
 	}
 	return docs, bad, nil
+}
+
+// corpusFile is a document file of a corpus folder.
+type corpusFile struct {
+	name string
+	size int64
+}
+
+// listCorpus finds the *.txt files of a corpus folder, in lexical order, and
+// reads its manifest. Unreadable sub-folders and a bad manifest are
+// reported in bad; only an unreadable root is an error.
+func listCorpus(fsys fs.FS) (files []corpusFile, manifest Manifest, bad []FileError, err error) {
+	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if name == "." {
+				return err
+			}
+			bad = append(bad, FileError{File: name, Err: err})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.EqualFold(path.Ext(name), ".txt") {
+			f := corpusFile{name: name}
+			if info, err := d.Info(); err == nil {
+				f.size = info.Size()
+			}
+			files = append(files, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read corpus folder: %w", err)
+	}
+	manifest, err = LoadManifest(fsys)
+	if err != nil {
+		bad = append(bad, FileError{File: ManifestName, Err: err})
+		manifest = Manifest{}
+	}
+	return files, manifest, bad, nil
 }
 
 // loadFile reads, decodes and parses one file of a corpus.
