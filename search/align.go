@@ -21,6 +21,10 @@ type Passage struct {
 // ones are common words (推进, 加强…), not shared wording.
 const minPassageRunes = 4
 
+// minPassageHan is how many Chinese characters a passage holds at least:
+// a stretch of figures and symbols (0%以上, 到65%) is coincidence.
+const minPassageHan = 3
+
 // seedRunes is the length of the character grams used to find candidate
 // alignments; every passage of minPassageRunes or more contains one.
 const seedRunes = minPassageRunes
@@ -77,10 +81,20 @@ func sharedPassages(src, dst alignment) []Passage {
 				best = match{i, j, n}
 			}
 		}
-		if best.n >= minPassageRunes && !allPunct(dst.runes[best.d:best.d+best.n]) {
-			found = append(found, best)
-			j += best.n
-			continue
+		if best.n >= minPassageRunes {
+			end := best.d + best.n
+			// Punctuation at either end is not shared wording.
+			for best.n > 0 && !isWordRune(dst.runes[best.d]) {
+				best.s, best.d, best.n = best.s+1, best.d+1, best.n-1
+			}
+			for best.n > 0 && !isWordRune(dst.runes[best.d+best.n-1]) {
+				best.n--
+			}
+			if hanCount(dst.runes[best.d:best.d+best.n]) >= minPassageHan {
+				found = append(found, best)
+				j = end
+				continue
+			}
 		}
 		j++
 	}
@@ -107,11 +121,16 @@ func sharedRunes(ps []Passage, dst alignment) int {
 	return n
 }
 
-func allPunct(rs []rune) bool {
+func isWordRune(r rune) bool {
+	return analyzers.IsHan(r) || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z')
+}
+
+func hanCount(rs []rune) int {
+	n := 0
 	for _, r := range rs {
-		if analyzers.IsHan(r) || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') {
-			return false
+		if analyzers.IsHan(r) {
+			n++
 		}
 	}
-	return true
+	return n
 }

@@ -163,15 +163,31 @@ func (s *Server) openAPIPaths() obj {
 			"summary": "This document.", "operationId": "openapi",
 			"responses": obj{"200": obj{"description": "OpenAPI 3.0 document.", "content": jsonContent(obj{"type": "object"})}},
 		}},
-		"/": obj{"get": obj{
-			"summary": "The web interface.", "operationId": "webIndex",
-			"responses": obj{"200": obj{"description": "HTML page.", "content": obj{"text/html": obj{"schema": str()}}}},
-		}},
-		"/assets/{path}": obj{"get": obj{
-			"summary": "Files of the web interface.", "operationId": "webAsset",
-			"parameters": []any{param("path", "path", "File path under assets/.", str(), true)},
-			"responses":  obj{"200": obj{"description": "The file."}, "404": ref("responses", "NotFound")},
-		}},
+		"/": obj{
+			"get": obj{
+				"summary": "The web interface.", "operationId": "webIndex",
+				"responses": obj{"200": obj{"description": "HTML page (no-cache, with an ETag).", "content": obj{"text/html": obj{"schema": str()}}}},
+			},
+			"head": obj{
+				"summary": "Headers of the web interface page.", "operationId": "webIndexHead",
+				"responses": obj{"200": obj{"description": "Headers only."}},
+			},
+		},
+		"/assets/{path}": obj{
+			"get": obj{
+				"summary": "Files of the web interface.",
+				"description": "The page links assets as v-<content hash>/<file>, served with immutable caching; " +
+					"other paths are served no-cache. ETags answer If-None-Match with 304; text is gzipped when accepted.",
+				"operationId": "webAsset",
+				"parameters":  []any{param("path", "path", "File path under assets/, optionally behind the version prefix.", str(), true)},
+				"responses":   obj{"200": obj{"description": "The file."}, "304": obj{"description": "Not modified."}, "404": ref("responses", "NotFound")},
+			},
+			"head": obj{
+				"summary": "Headers of a web interface file.", "operationId": "webAssetHead",
+				"parameters": []any{param("path", "path", "File path under assets/.", str(), true)},
+				"responses":  obj{"200": obj{"description": "Headers only."}, "404": ref("responses", "NotFound")},
+			},
+		},
 		"/api/search": obj{"get": obj{
 			"summary": "Search provisions, with facet counts.",
 			"description": "Facet counts are computed with every filter applied except the facet's own. " +
@@ -303,9 +319,9 @@ func (s *Server) openAPIComponents() obj {
 			"FacetsResponse": object(obj{"facets": facets}, "facets"),
 			"Info": object(obj{"documents": integer(), "provisions": integer(), "modes": strs,
 				"default_mode": str(), "embedder": str()}, "documents", "provisions", "modes", "default_mode"),
-			"Provision":      object(provisionProps, "id", "doc_id", "text"),
-			"Hit":            object(hitProps, "id", "doc_id", "text", "highlights", "score"),
-			"Term":           object(obj{"text": str(), "phrase": boolean()}),
+			"Provision": object(provisionProps, "id", "doc_id", "text"),
+			"Hit":       object(hitProps, "id", "doc_id", "text", "highlights", "score"),
+			"Term":      object(obj{"text": str(), "phrase": boolean()}),
 			"ParsedQuery": object(obj{
 				"terms": array(schemaRef("Term")), "excluded": array(schemaRef("Term")),
 				"filters": obj{"type": "object", "additionalProperties": strs},

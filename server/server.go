@@ -171,7 +171,9 @@ func (s *Server) routesInit() {
 	e.GET("/metrics", s.serveMetrics, read...)
 	e.GET("/openapi.json", s.openAPI, read...)
 	e.GET("/", s.webIndex, read...)
+	e.HEAD("/", s.webIndex, read...)
 	e.GET("/assets/*", s.webAsset, read...)
+	e.HEAD("/assets/*", s.webAsset, read...)
 
 	e.GET("/api/search", s.search, api...)
 	e.GET("/api/facets", s.facets, api...)
