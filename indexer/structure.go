@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,6 +67,9 @@ func Parse(file, text string) (Document, error) {
 	}
 
 	blocks, parts := structure(segmentLines(body))
+	// A number with no text after it ("1." alone on a line) holds nothing
+	// to search or show.
+	blocks = slices.DeleteFunc(blocks, func(b block) bool { return strings.TrimSpace(b.text) == "" })
 	if len(blocks) == 0 {
 		return Document{}, fmt.Errorf("parse %s: no provisions found in %d lines of text", file, len(body))
 	}
