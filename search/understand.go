@@ -269,10 +269,22 @@ func (l looseMatcher) find(text string, exact []vocab.Match) []vocab.Match {
 	}
 	rs := []rune(text)
 	offsets := make([]int, len(rs)+1)
+	at := make(map[int]int, len(rs)+1) // byte offset → rune index
 	for i, b := 0, 0; i < len(rs); i++ {
-		offsets[i] = b
+		offsets[i], at[b] = b, i
 		b += utf8.RuneLen(rs[i])
 		offsets[i+1] = b
+	}
+	at[len(text)] = len(rs)
+	// Inside a term an exact match has read, only a phrasing written out
+	// whole counts (因病致贫 inside 防止因病致贫返贫), never one pieced
+	// together across a gap within it (老[年]人健康 inside 老年人健康管理,
+	// 高血[压和]糖 inside 高血压和糖尿病).
+	within := make([]int, len(rs)) // rune → 1 + index of the exact match holding it
+	for n, m := range exact {
+		for k := at[m.Start]; k < at[m.End]; k++ {
+			within[k] = n + 1
+		}
 	}
 	var out []vocab.Match
 	for i, r := range rs {
@@ -280,7 +292,11 @@ func (l looseMatcher) find(text string, exact []vocab.Match) []vocab.Match {
 			if have[p.concept] {
 				continue
 			}
-			if end, ok := subsequenceAt(rs, i, p.runes, maxLooseGap); ok {
+			end, ok := subsequenceAt(rs, i, p.runes, maxLooseGap)
+			if ok && end-i > len(p.runes) && within[i] != 0 && within[i] == within[end-1] {
+				end, ok = subsequenceAt(rs, i, p.runes, 0)
+			}
+			if ok {
 				have[p.concept] = true
 				out = append(out, vocab.Match{ConceptID: p.concept, Term: string(p.runes), Kind: vocab.KindEveryday,
 					Start: offsets[i], End: offsets[end]})

@@ -1,0 +1,82 @@
+package search
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/policysearch/policysearch/analyzers/vocab"
+)
+
+// tinyVocabulary has what the loose-matching rules need and nothing else.
+const tinyVocabulary = `
+version: "test"
+themes:
+  - {name: 公共卫生与疾病防控, description: 慢病}
+  - {name: 健康扶贫与对口支援, description: 扶贫}
+concepts:
+  - id: diabetes
+    preferred: 糖尿病
+    everyday: [高血糖, 血糖高]
+    themes: [公共卫生与疾病防控]
+  - id: two-chronic
+    preferred: 高血压和糖尿病
+    themes: [公共卫生与疾病防控]
+  - id: poverty-relapse
+    preferred: 防止因病致贫返贫
+    themes: [健康扶贫与对口支援]
+  - id: health-poverty
+    preferred: 健康扶贫
+    everyday: [因病致贫, 看不起病]
+    themes: [健康扶贫与对口支援]
+`
+
+func TestLooseMatching(t *testing.T) {
+	v, err := vocab.Parse([]byte(tinyVocabulary))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := NewUnderstander(v)
+	tests := []struct {
+		text string
+		want []string // concept ids found
+	}{
+		{"家里穷看不起大病", []string{"health-poverty"}},                    // two characters slipped in
+		{"我的血糖有点高", []string{"diabetes"}},                           // 血糖高 with two slipped in
+		{"血糖有点儿高", nil},                                             // three are too many
+		{"高血压和糖尿病患者管理", []string{"two-chronic"}},                    // no 高血糖 pieced across the claimed term
+		{"防止因病致贫返贫", []string{"poverty-relapse", "health-poverty"}}, // written out whole inside it
+		{"看不，起病", nil},                                              // never across punctuation
+	}
+	for _, tt := range tests {
+		q, err := Parse(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range u.Understand(q).Concepts {
+			got = append(got, c.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: concepts %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestOneEditApart(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"医工体", "医共体", true},
+		{"医共", "医共体", true},
+		{"县医共体", "县域医共体", true},
+		{"医共体", "医共体", false},
+		{"医疗体", "医共团", false},
+		{"医共体建设", "医共体", false},
+	}
+	for _, tt := range tests {
+		if got := oneEditApart([]rune(tt.a), []rune(tt.b)); got != tt.want {
+			t.Errorf("oneEditApart(%s, %s) = %v", tt.a, tt.b, got)
+		}
+	}
+}
