@@ -239,6 +239,9 @@ func (p *Pipeline) OpenOrBuild(ctx context.Context, root, fingerprint string, co
 	if !errors.Is(err, ErrNoIndex) && !errors.Is(err, ErrStale) {
 		return nil, err
 	}
+	if corpus == nil {
+		return nil, fmt.Errorf("no corpus to build the index from: %w", err)
+	}
 	slog.Info("building index", "root", root, "reason", err.Error())
 	var report func(BuildProgress)
 	if progress != nil {
