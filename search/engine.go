@@ -182,8 +182,8 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	match := e.matchQuery(q, u)
-	if match == nil {
-		// Browsing by filters has nothing to be near.
+	if len(q.Terms) == 0 {
+		// Browsing by filters (or only excluding) has nothing to be near.
 		mode = ModeKeyword
 	}
 
