@@ -135,7 +135,7 @@ func Mix(c *Corpus, words Words, o MixOptions) []Query {
 	}
 	// 2-character terms from the frequent third, common terms from the
 	// most frequent longer words, rare terms from the least frequent.
-	term2 := spread(two[:max(n, len(two)/3)], n)
+	term2 := spread(two[:min(len(two), max(n, len(two)/3))], n)
 	common := spread(longer[:min(len(longer), max(n, 5*n))], n)
 	rare := spread(reversed(longer)[:min(len(longer), max(n, 5*n))], n)
 

@@ -42,7 +42,24 @@ type Report struct {
 	// query runs; ServerPeak its VmHWM at the end.
 	ServerRSS, ServerPeak int64
 	Soak                  *SoakReport
-	Notes                 []string
+	// Load records the machine's load averages during the run (other
+	// work on a shared machine inflates latencies).
+	Load  []string
+	Notes []string
+}
+
+// LoadAverage returns /proc/loadavg's 1-, 5- and 15-minute load averages,
+// or "" where there is none.
+func LoadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // Machine describes this computer: CPU model and count, memory, OS.
@@ -80,7 +97,11 @@ func Machine() string {
 
 // Markdown writes the report as Markdown tables.
 func (r *Report) Markdown(w io.Writer) {
-	fmt.Fprintf(w, "Machine: %s  \nCorpus: %s  \nDate: %s\n\n", r.Machine, r.Corpus, r.Date)
+	fmt.Fprintf(w, "Machine: %s  \nCorpus: %s  \nDate: %s\n", r.Machine, r.Corpus, r.Date)
+	if len(r.Load) > 0 {
+		fmt.Fprintf(w, "Load averages (1, 5, 15 min) during the run: %s\n", strings.Join(r.Load, "; "))
+	}
+	fmt.Fprintln(w)
 
 	if len(r.Indexing) > 0 {
 		fmt.Fprintln(w, "### Indexing")

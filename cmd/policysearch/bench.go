@@ -133,7 +133,13 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 	} else if err := os.MkdirAll(work, 0o755); err != nil {
 		return fmt.Errorf("work folder: %w", err)
 	}
-	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", args...) }
+	var load []string
+	logf := func(format string, args ...any) {
+		if l := benchmark.LoadAverage(); l != "" {
+			load = append(load, l)
+		}
+		fmt.Fprintf(stderr, "bench: "+format+"\n", args...)
+	}
 
 	// The corpus.
 	corpusDir := o.corpus
@@ -286,6 +292,7 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 		"SQLite terms shorter than three characters cannot use the trigram index and run as LIKE over every row; each SQLite query is a count(*) plus the top 10 by bm25 rank.",
 	)
 
+	rep.Load = load
 	if err := srv.stop(); err != nil {
 		logf("stopping the server: %v", err)
 	}
