@@ -234,24 +234,23 @@ func (q Query) URL() string {
 	return "/api/search?" + v.Encode()
 }
 
-// filterFor sets a city filter on even i and a year filter on odd i,
-// taken from p when given, else from the corpus's lists in turn.
+// filterFor sets a city filter on even i and a year filter on odd i. With
+// a source provision p the filter is p's own city or year (whichever it
+// has), so that the filtered query still finds p; without one, the
+// corpus's cities and years are taken in turn.
 func filterFor(q *Query, c *Corpus, i int, p *Provision) {
-	if i%2 == 0 {
-		switch {
-		case p != nil && p.City != "":
+	if p != nil && (p.City != "" || p.Year != 0) {
+		if p.City != "" && (i%2 == 0 || p.Year == 0) {
 			q.City = p.City
-		case len(c.Cities) > 0:
-			q.City = c.Cities[(i/2)%len(c.Cities)]
-		}
-	}
-	if q.City == "" {
-		switch {
-		case p != nil && p.Year != 0:
+		} else {
 			q.Year = p.Year
-		case len(c.Years) > 0:
-			q.Year = c.Years[(i/2)%len(c.Years)]
 		}
+		return
+	}
+	if i%2 == 0 && len(c.Cities) > 0 {
+		q.City = c.Cities[(i/2)%len(c.Cities)]
+	} else if len(c.Years) > 0 {
+		q.Year = c.Years[(i/2)%len(c.Years)]
 	}
 }
 
