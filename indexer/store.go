@@ -337,23 +337,39 @@ func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, erro
 	return out, nil
 }
 
-// DocCount returns the number of documents and provisions in the live index.
+// DocCount returns the number of documents and provisions in the live
+// index. Both are read from one snapshot, so that a write landing meanwhile
+// is counted in both or in neither: the pair always describes one state of
+// the index.
 func (s *Store) DocCount(ctx context.Context) (docs, provisions int, err error) {
-	count := func(typ string) (int, error) {
-		q := bleve.NewTermQuery(typ)
-		q.SetField(FieldType)
-		req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-		res, err := s.Search(ctx, req)
+	err = s.View(func(idx bleve.Index) error {
+		adv, err := idx.Advanced()
 		if err != nil {
-			return 0, err
+			return fmt.Errorf("open index reader: %w", err)
 		}
-		return int(res.Total), nil
-	}
-	if docs, err = count(TypeDocument); err != nil {
-		return 0, 0, fmt.Errorf("count documents: %w", err)
-	}
-	if provisions, err = count(TypeProvision); err != nil {
-		return 0, 0, fmt.Errorf("count provisions: %w", err)
+		r, err := adv.Reader()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		defer r.Close()
+		count := func(typ string) (int, error) {
+			tfr, err := r.TermFieldReader(ctx, []byte(typ), FieldType, false, false, false)
+			if err != nil {
+				return 0, err
+			}
+			defer tfr.Close()
+			return int(tfr.Count()), nil
+		}
+		if docs, err = count(TypeDocument); err != nil {
+			return fmt.Errorf("count documents: %w", err)
+		}
+		if provisions, err = count(TypeProvision); err != nil {
+			return fmt.Errorf("count provisions: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	return docs, provisions, nil
 }
@@ -402,31 +418,32 @@ func (s *Store) stored(ctx context.Context, key string) ([]byte, error) {
 	return raw, nil
 }
 
-// each runs q and passes every hit's stored JSON to fn, in sort order.
+// maxRecords bounds the records one listing reads.
+const maxRecords = maxDocProvisions * 10
+
+// each runs q and passes every hit's stored JSON to fn, in sort order (at
+// most maxRecords of them). It reads them in one request, from one
+// snapshot of the index: pages read one by one could skip or repeat a
+// record when a write lands between them.
 func (s *Store) each(ctx context.Context, q query.Query, sortBy []string, fn func([]byte) error) error {
-	const page = 1000
-	for from := 0; ; from += page {
-		req := bleve.NewSearchRequestOptions(q, page, from, false)
-		req.Fields = []string{FieldJSON}
-		if sortBy != nil {
-			req.SortBy(sortBy)
-		} else {
-			req.SortBy([]string{"_id"})
-		}
-		res, err := s.Search(ctx, req)
-		if err != nil {
-			return fmt.Errorf("read stored records: %w", err)
-		}
-		for _, h := range res.Hits {
-			raw, _ := h.Fields[FieldJSON].(string)
-			if err := fn([]byte(raw)); err != nil {
-				return err
-			}
-		}
-		if len(res.Hits) < page || from+page >= maxDocProvisions*10 {
-			return nil
+	req := bleve.NewSearchRequestOptions(q, maxRecords, 0, false)
+	req.Fields = []string{FieldJSON}
+	if sortBy != nil {
+		req.SortBy(sortBy)
+	} else {
+		req.SortBy([]string{"_id"})
+	}
+	res, err := s.Search(ctx, req)
+	if err != nil {
+		return fmt.Errorf("read stored records: %w", err)
+	}
+	for _, h := range res.Hits {
+		raw, _ := h.Fields[FieldJSON].(string)
+		if err := fn([]byte(raw)); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 func (s *Store) provisionIDs(ctx context.Context, docID string) ([]string, error) {
