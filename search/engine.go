@@ -404,10 +404,12 @@ func pageAndSize(page, size int) (int, int, error) {
 }
 
 func sortOrder(s string) ([]string, error) {
-	// _id breaks ties so that paging is stable: every hit appears on exactly one page.
+	// Ties in score keep the index's own order, which is fixed for a given
+	// index state, so paging is stable without reading every hit's id;
+	// year orders break ties by _id.
 	switch s {
 	case "", SortRelevance:
-		return []string{"-_score", "_id"}, nil
+		return []string{"-_score"}, nil
 	case SortYearDesc:
 		return []string{"-" + indexer.FieldYear, "-_score", "_id"}, nil
 	case SortYearAsc:

@@ -160,6 +160,13 @@ func exactQuery(norm string) *query.DisjunctionQuery {
 		t.SetField(indexer.FieldExact)
 		return bleve.NewDisjunctionQuery(p, t)
 	}
-	pq := bleve.NewPhraseQuery(analyzers.BigramTerms(norm), indexer.FieldExact)
-	return bleve.NewDisjunctionQuery(pq)
+	terms := analyzers.BigramTerms(norm)
+	if len(terms) == 1 {
+		// One bigram is one term: a term query finds the same provisions
+		// without reading positions.
+		t := bleve.NewTermQuery(terms[0])
+		t.SetField(indexer.FieldExact)
+		return bleve.NewDisjunctionQuery(t)
+	}
+	return bleve.NewDisjunctionQuery(bleve.NewPhraseQuery(terms, indexer.FieldExact))
 }
