@@ -663,9 +663,9 @@ func (s *Store) DocFreqs(ctx context.Context, field string, terms []string) (map
 // disk on the calling goroutine, one core at most. Two writers keep both
 // cores busy: one batch is analysed while the other is built and
 // persisted. Measured on 100 MB (2 cores): 1000 records × 2 writers took
-// 95 s and 1.35 GB at peak; 2000 × 1 (one batch at a time) 130 s; 500 × 3
-// used more CPU in merging its smaller segments; 2000 × 2 no faster but
-// 1.5 GB. Each record in flight holds its analysed tokens, tens of bytes
+// 95 s and 1346 MiB at peak; 2000 × 1 (one batch at a time) 130 s; 500 × 3
+// used more CPU in merging its smaller segments; 2000 × 2 was no faster
+// and took 1505 MiB. Each record in flight holds its analysed tokens, tens of bytes
 // per token.
 const (
 	batchRecords = 1000
