@@ -321,18 +321,28 @@ func (s *Store) Provision(ctx context.Context, id string) (Provision, error) {
 }
 
 // Provisions decodes the stored records of the given ids, in that order;
-// ids that are not there are skipped.
+// ids that are not there are skipped. One request reads them all.
 func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, error) {
+	if len(ids) == 0 {
+		return []Provision{}, nil
+	}
+	byID := make(map[string]Provision, len(ids))
+	err := s.each(ctx, bleve.NewDocIDQuery(ids), nil, func(raw []byte) error {
+		var p Provision
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return fmt.Errorf("decode stored provision: %w", err)
+		}
+		byID[p.ID] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Provision, 0, len(ids))
 	for _, id := range ids {
-		p, err := s.Provision(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			continue
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
 	}
 	return out, nil
 }

@@ -427,9 +427,11 @@ func typeQuery() query.Query {
 // withFilters restricts q to provisions passing every filter except the
 // facet named skip.
 func withFilters(q query.Query, f Filters, skip string) query.Query {
+	// A query names provisions only (their text fields or their ids), so
+	// the record type need not be checked on every match.
 	must := []query.Query{typeQuery()}
 	if q != nil {
-		must = append(must, q)
+		must = []query.Query{q}
 	}
 	for _, name := range FacetNames {
 		vals := f[name]

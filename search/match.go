@@ -58,7 +58,7 @@ func (e *Engine) matchQuery(q Query, u *Understanding) query.Query {
 		b.AddMustNot(exactQuery(t.Text))
 	}
 	if len(q.Terms) == 0 {
-		b.AddMust(bleve.NewMatchAllQuery())
+		b.AddMust(typeQuery())
 	}
 	return b
 }

@@ -261,8 +261,9 @@ func (e *Engine) rankIDs(ctx context.Context, q query.Query, n int) ([]rankedID,
 	if n <= 0 {
 		return nil, nil
 	}
+	// Score order alone: ties keep the index's order, and naming _id
+	// would load the id of every match, not only of the n kept.
 	req := bleve.NewSearchRequestOptions(q, n, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
 	res, err := e.store.Search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

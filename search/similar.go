@@ -157,6 +157,15 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		for _, id := range srcConcepts {
 			var alts []query.Query
 			for _, ph := range e.under.phrasings(id) {
+				// A vocabulary term is one word of the index (the user
+				// dictionary holds it): a term query, with no positions
+				// to check, finds it.
+				if ws := e.words.Cut(ph); len(ws) == 1 {
+					tq := bleve.NewTermQuery(ws[0])
+					tq.SetField(indexer.FieldWords)
+					alts = append(alts, tq)
+					continue
+				}
 				alts = append(alts, exactQuery(ph))
 			}
 			d := bleve.NewDisjunctionQuery(alts...)
