@@ -299,11 +299,23 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 // BenchmarkSearch runs each kind of the mix in process (no HTTP) over the
-// seed index.
+// seed index, or over a larger one: POLICYSEARCH_BENCH_CORPUS names a
+// corpus folder (for example one made by gen-corpus) and
+// POLICYSEARCH_BENCH_INDEX the index built from it, which is reused.
 func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
-	c := seedCorpus(b)
-	e, err := search.Open(ctx, analysis, search.OpenOptions{IndexDir: filepath.Join(b.TempDir(), "index"), Corpus: os.DirFS(seedDir)})
+	corpusDir, indexDir := seedDir, filepath.Join(b.TempDir(), "index")
+	if dir := os.Getenv("POLICYSEARCH_BENCH_CORPUS"); dir != "" {
+		corpusDir = dir
+		if idx := os.Getenv("POLICYSEARCH_BENCH_INDEX"); idx != "" {
+			indexDir = idx
+		}
+	}
+	c, err := LoadCorpus(corpusDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := search.Open(ctx, analysis, search.OpenOptions{IndexDir: indexDir, Corpus: os.DirFS(corpusDir)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -68,11 +66,14 @@ type Engine struct {
 	// the mode of a request that names none.
 	sem         *semantic
 	defaultMode string
+	// facets holds the facet indexes of the latest index states.
+	facets *facetCache
 }
 
 // New returns an Engine.
 func New(c Config) *Engine {
-	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander}
+	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
+		facets: &facetCache{}}
 }
 
 // Store returns the underlying index store.
@@ -189,30 +190,34 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 
 	// The selection is what the query finds (it decides the total and the
 	// facet counts); order, when set, ranks it instead of bleve's score.
-	sel, order, lexical := match, []rankedID(nil), -1
+	var (
+		sel     = match
+		order   []rankedID
+		lexical = -1
+		counted *passResult
+	)
 	if mode != ModeKeyword {
-		sel, order, lexical, err = e.semanticSelection(ctx, q, u, match, filters, mode, page*size)
+		sel, order, lexical, counted, err = e.semanticSelection(ctx, q, u, match, filters, mode, page*size, !r.NoFacets)
 		if err != nil {
 			return nil, err
 		}
 		if r.Sort != "" && r.Sort != SortRelevance {
-			order = nil // a year order is bleve's to give
+			order, counted = nil, nil // a year order is bleve's to give
 		}
 	}
 
-	offset, want := (page-1)*size, size
-	if order != nil {
-		want = 0 // the page comes from order; bleve only counts
-	}
-	req := bleve.NewSearchRequestOptions(withFilters(sel, filters, ""), want, offset, false)
-	req.Fields = []string{indexer.FieldJSON}
-	req.SortBy(sortBy)
-	facetRes, res, err := e.countAndFetch(ctx, req, sel, filters, r.NoFacets)
-	if err != nil {
-		return nil, err
+	offset := (page - 1) * size
+	if counted == nil {
+		p := pass{query: sel, filters: filters, facets: !r.NoFacets}
+		if order == nil {
+			p.size, p.from, p.sortBy, p.fields = size, offset, sortBy, []string{indexer.FieldJSON}
+		}
+		if counted, err = e.run(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 
-	out := &Response{Total: int(res.Total), Page: page, Size: size, Mode: mode, Parsed: q, Understood: u,
+	out := &Response{Total: counted.total, Page: page, Size: size, Mode: mode, Parsed: q, Understood: u,
 		Hits: make([]Hit, 0, size)}
 	marker := e.newMarker(q, u)
 	if order != nil {
@@ -222,7 +227,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 		out.Hits = hits
 	} else {
-		for _, h := range res.Hits {
+		for _, h := range counted.hits {
 			hit, err := decodeHit(h)
 			if err != nil {
 				return nil, err
@@ -241,75 +246,18 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	if !r.NoFacets {
-		out.Facets = facetValues(facetRes)
-	}
+	out.Facets = counted.facets
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }
 
-// countAndFetch runs the main request and, for every facet with an active
-// filter, a count of that facet with its own filter removed, so a user
-// sees what widening that choice would give. Facets without an active
-// filter are counted on the main request.
-func (e *Engine) countAndFetch(ctx context.Context, req *bleve.SearchRequest, sel query.Query, filters Filters, noFacets bool) (map[string]*bsearch.FacetResult, *bleve.SearchResult, error) {
-	var own []string
-	if !noFacets {
-		for _, f := range FacetNames {
-			if len(filters[f]) > 0 {
-				own = append(own, f)
-				continue
-			}
-			req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
-		}
-	}
-	var (
-		wg        sync.WaitGroup
-		mu        sync.Mutex
-		facetRes  = map[string]*bsearch.FacetResult{}
-		facetErrs []error
-	)
-	for _, f := range own {
-		wg.Add(1)
-		go func(f string) {
-			defer wg.Done()
-			fr := bleve.NewSearchRequestOptions(withFilters(sel, filters, f), 0, 0, false)
-			fr.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
-			res, err := e.store.Search(ctx, fr)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				facetErrs = append(facetErrs, fmt.Errorf("count facet %s: %w", f, err))
-				return
-			}
-			facetRes[f] = res.Facets[f]
-		}(f)
-	}
-	res, err := e.store.Search(ctx, req)
-	wg.Wait()
-	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	if len(facetErrs) > 0 {
-		return nil, nil, facetErrs[0]
-	}
-	for f, fr := range res.Facets {
-		facetRes[f] = fr
-	}
-	return facetRes, res, nil
-}
-
 // Facets counts every facet over the whole corpus.
 func (e *Engine) Facets(ctx context.Context) (map[string][]FacetValue, error) {
-	req := bleve.NewSearchRequestOptions(typeQuery(), 0, 0, false)
-	for _, f := range FacetNames {
-		req.AddFacet(f, bleve.NewFacetRequest(facetField(f), facetSize))
-	}
-	res, err := e.store.Search(ctx, req)
+	res, err := e.run(ctx, pass{facets: true})
 	if err != nil {
 		return nil, fmt.Errorf("count facets: %w", err)
 	}
-	return facetValues(res.Facets), nil
+	return res.facets, nil
 }
 
 func decodeHit(h *bsearch.DocumentMatch) (Hit, error) {
@@ -328,26 +276,6 @@ func roundScore(s float64) float64 {
 		return 0
 	}
 	return math.Round(s*1e4) / 1e4
-}
-
-func facetValues(in map[string]*bsearch.FacetResult) map[string][]FacetValue {
-	out := make(map[string][]FacetValue, len(FacetNames))
-	for _, f := range FacetNames {
-		vals := []FacetValue{}
-		if fr := in[f]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				if t.Term == "" {
-					continue
-				}
-				vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
-			}
-		}
-		if f == FacetYear {
-			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
-		}
-		out[f] = vals
-	}
-	return out
 }
 
 func facetField(f string) string {

@@ -121,12 +121,12 @@ func (e *Engine) mode(m string) (string, error) {
 
 // semanticSelection returns what a semantic or hybrid search selects, the
 // order of its filtered results, and how many provisions the words alone
-// match (at least up to fewHits, for spelling suggestions). window is how
-// deep the requested page reaches.
-func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int) (query.Query, []rankedID, int, error) {
+// match (at least up to fewHits, for spelling suggestions), with its total
+// and facet counts. window is how deep the requested page reaches.
+func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int, facets bool) (query.Query, []rankedID, int, *passResult, error) {
 	near, err := e.nearest(ctx, q, u)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
 	}
 	ids := make([]string, len(near))
 	for i, n := range near {
@@ -139,7 +139,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 	// Filters apply to the nearest as they do to keyword matches.
 	kept, err := e.rankIDs(ctx, withFilters(nearQ, filters, ""), len(ids))
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
 	}
 	in := make(map[string]bool, len(kept))
 	for _, k := range kept {
@@ -152,15 +152,25 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 		}
 	}
 	if mode == ModeSemantic {
-		kw, err := e.rankIDs(ctx, withFilters(match, filters, ""), fewHits)
-		return nearQ, semOrder, len(kw), err
+		counted, err := e.run(ctx, pass{query: nearQ, filters: filters, facets: facets})
+		if err != nil {
+			return nil, nil, 0, nil, err
+		}
+		lexical, err := e.countUpTo(ctx, withFilters(match, filters, ""), fewHits)
+		return nearQ, semOrder, lexical, counted, err
 	}
 	// Hybrid: the keyword head and the nearest fused, then the rest of the
 	// keyword matches in their own order. The head has a fixed length, so
 	// every page is cut from the same sequence and paging stays stable.
-	kw, err := e.rankIDs(ctx, withFilters(match, filters, ""), max(hybridDepth, window+len(semOrder)))
+	// One pass ranks the keyword matches and counts them with the nearest.
+	counted, err := e.run(ctx, pass{query: match, filters: filters, extra: ids, facets: facets,
+		size: max(hybridDepth, window+len(semOrder))})
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, nil, err
+	}
+	kw := make([]rankedID, len(counted.hits))
+	for i, h := range counted.hits {
+		kw[i] = rankedID{ID: h.ID, Score: h.Score}
 	}
 	head := kw[:min(hybridDepth, len(kw))]
 	order := fuse(head, semOrder)
@@ -173,7 +183,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 			order = append(order, k)
 		}
 	}
-	return bleve.NewDisjunctionQuery(match, nearQ), order, len(kw), nil
+	return bleve.NewDisjunctionQuery(match, nearQ), order, counted.matched, counted, nil
 }
 
 // nearest ranks provisions by nearness to the query's meaning: the query
@@ -273,6 +283,17 @@ func (e *Engine) rankIDs(ctx context.Context, q query.Query, n int) ([]rankedID,
 		out[i] = rankedID{ID: h.ID, Score: h.Score}
 	}
 	return out, nil
+}
+
+// countUpTo counts q's matches, stopping at n.
+func (e *Engine) countUpTo(ctx context.Context, q query.Query, n int) (int, error) {
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.Score = bleve.ScoreNone // no order needed: bleve may stop at n
+	res, err := e.store.Search(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("search: %w", err)
+	}
+	return len(res.Hits), nil
 }
 
 // fuse merges rankings by reciprocal-rank fusion: each list adds

@@ -1,0 +1,262 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Facet counts come from bitmaps, not from bleve's facet builder. The
+// builder decodes the doc values of every matching provision for every
+// facet, and a facet with an active filter needs one more full search with
+// that filter removed; on a broad query over 200,000 provisions that was
+// most of the query's cost. Here one pass over the query's matches records
+// their document numbers, and every count is the size of an intersection
+// with the set of provisions holding a value, which is read once per index
+// state.
+
+// facetIndex holds, for one state of the index, the provisions holding each
+// facet value, as sets of the state's document numbers.
+type facetIndex struct {
+	key    string
+	values map[string][]facetPosting // facet name → its values, in term order
+}
+
+// facetPosting is one facet value and the provisions holding it.
+type facetPosting struct {
+	value string
+	docs  *roaring.Bitmap
+}
+
+// facetCache keeps the facet indexes of the latest index states: a search
+// still holding the previous state while a write lands finds its own.
+type facetCache struct {
+	mu     sync.Mutex
+	recent []*facetIndex // most recent first
+}
+
+// facetCacheStates is how many index states keep their facet index.
+const facetCacheStates = 2
+
+// get returns the facet index of the state r reads, building it when it is
+// not cached. Builds are serialised: concurrent searches on a new state
+// wait for one build rather than each making its own.
+func (c *facetCache) get(ctx context.Context, r index.IndexReader) (*facetIndex, error) {
+	key := stateKey(r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if key != "" {
+		for _, fi := range c.recent {
+			if fi.key == key {
+				return fi, nil
+			}
+		}
+	}
+	fi, err := buildFacetIndex(ctx, r, key)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		c.recent = append([]*facetIndex{fi}, c.recent[:min(len(c.recent), facetCacheStates-1)]...)
+	}
+	return fi, nil
+}
+
+// stateKey names how r numbers its documents: the segments it reads, in
+// order. Documents keep their numbers while the segments stay the same
+// (a deletion only hides a number), so equal keys mean equal numbering.
+// An empty key means r is not of a kind whose numbering is known, and its
+// facet index is not cached.
+func stateKey(r index.IndexReader) string {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range snap.Segments() {
+		b.WriteString(strconv.FormatUint(s.Id(), 36))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatUint(s.Count(), 36))
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
+	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames))}
+	for _, f := range FacetNames {
+		field := facetField(f)
+		dict, err := r.FieldDict(field)
+		if err != nil {
+			return nil, fmt.Errorf("facet %s: read values: %w", f, err)
+		}
+		var terms []string
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return nil, fmt.Errorf("facet %s: read values: %w", f, err)
+			}
+			if e == nil {
+				break
+			}
+			if e.Term != "" {
+				terms = append(terms, e.Term)
+			}
+		}
+		if err := dict.Close(); err != nil {
+			return nil, fmt.Errorf("facet %s: read values: %w", f, err)
+		}
+		for _, t := range terms {
+			docs, err := postings(ctx, r, field, t)
+			if err != nil {
+				return nil, fmt.Errorf("facet %s: value %q: %w", f, t, err)
+			}
+			fi.values[f] = append(fi.values[f], facetPosting{value: t, docs: docs})
+		}
+	}
+	return fi, nil
+}
+
+// postings returns the documents holding term in field.
+func postings(ctx context.Context, r index.IndexReader, field, term string) (*roaring.Bitmap, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	nums := make([]uint32, 0, tfr.Count())
+	var doc index.TermFieldDoc
+	for {
+		d, err := tfr.Next(&doc)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		n, err := docNumber(d.ID)
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+	}
+	bm := roaring.New()
+	bm.AddMany(nums)
+	bm.RunOptimize()
+	return bm, nil
+}
+
+// docNumber is the number an index state gives a document.
+func docNumber(id index.IndexInternalID) (uint32, error) {
+	if len(id) != 8 {
+		return 0, fmt.Errorf("unexpected internal id of %d bytes", len(id))
+	}
+	v := id.Value()
+	if v > math.MaxUint32 {
+		return 0, fmt.Errorf("document number %d is past what facet counting holds", v)
+	}
+	return uint32(v), nil
+}
+
+// filterSets returns, for each facet with an active filter, the provisions
+// passing it: those holding any of its values. A value also matches the
+// values it begins (嘉兴 for 嘉兴市); a year value is a year or a range.
+func (fi *facetIndex) filterSets(f Filters) map[string]*roaring.Bitmap {
+	sets := map[string]*roaring.Bitmap{}
+	for _, name := range FacetNames {
+		want := f[name]
+		if len(want) == 0 {
+			continue
+		}
+		var parts []*roaring.Bitmap
+		for _, p := range fi.values[name] {
+			if valuePasses(name, p.value, want) {
+				parts = append(parts, p.docs)
+			}
+		}
+		sets[name] = roaring.FastOr(parts...)
+	}
+	return sets
+}
+
+func valuePasses(facet, value string, want []string) bool {
+	for _, w := range want {
+		if facet == FacetYear {
+			from, to, err := ParseYearRange(w)
+			y, yerr := strconv.Atoi(value)
+			if err == nil && yerr == nil && y >= from && y <= to {
+				return true
+			}
+			continue
+		}
+		if strings.HasPrefix(value, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// passing intersects the filter sets other than skip's; nil means no
+// filter applies.
+func passing(sets map[string]*roaring.Bitmap, skip string) *roaring.Bitmap {
+	var out *roaring.Bitmap
+	for name, s := range sets {
+		if name == skip {
+			continue
+		}
+		if out == nil {
+			out = s.Clone()
+		} else {
+			out.And(s)
+		}
+	}
+	return out
+}
+
+// counts returns every facet's value counts among matched. A facet with an
+// active filter is counted with that filter removed (the others kept), so
+// a user sees what widening that choice would give; the rest are counted
+// among the provisions passing every filter.
+func (fi *facetIndex) counts(matched *roaring.Bitmap, sets map[string]*roaring.Bitmap) map[string][]FacetValue {
+	within := func(skip string) *roaring.Bitmap {
+		p := passing(sets, skip)
+		if p == nil {
+			return matched
+		}
+		return roaring.And(matched, p)
+	}
+	all := within("")
+	out := make(map[string][]FacetValue, len(FacetNames))
+	for _, f := range FacetNames {
+		base := all
+		if _, ok := sets[f]; ok {
+			base = within(f)
+		}
+		vals := []FacetValue{}
+		if !base.IsEmpty() {
+			for _, p := range fi.values[f] {
+				if n := base.AndCardinality(p.docs); n > 0 {
+					vals = append(vals, FacetValue{Value: p.value, Count: int(n)})
+				}
+			}
+		}
+		sort.SliceStable(vals, func(i, j int) bool { return vals[i].Count > vals[j].Count })
+		if len(vals) > facetSize {
+			vals = vals[:facetSize]
+		}
+		if f == FacetYear {
+			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
+		}
+		out[f] = vals
+	}
+	return out
+}
