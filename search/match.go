@@ -158,7 +158,9 @@ func exactQuery(norm string) *query.DisjunctionQuery {
 		p.SetField(indexer.FieldExact)
 		t := bleve.NewTermQuery(norm)
 		t.SetField(indexer.FieldExact)
-		return bleve.NewDisjunctionQuery(p, t)
+		// Which of the many bigrams a character begins a provision holds
+		// says nothing of its relevance: the match alone counts.
+		return bleve.NewDisjunctionQuery(&constantQuery{child: bleve.NewDisjunctionQuery(p, t), boost: boostExact})
 	}
 	terms := analyzers.BigramTerms(norm)
 	if len(terms) == 1 {
