@@ -17,6 +17,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/policysearch/policysearch/analyzers"
 )
@@ -345,6 +346,45 @@ func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, erro
 		}
 	}
 	return out, nil
+}
+
+// ProvisionIDs lists the id of every provision in the index, reading the
+// index's id list rather than the stored records.
+func (s *Store) ProvisionIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.View(func(idx bleve.Index) error {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		defer r.Close()
+		tfr, err := r.TermFieldReader(ctx, []byte(TypeProvision), FieldType, false, false, false)
+		if err != nil {
+			return fmt.Errorf("list provisions: %w", err)
+		}
+		defer tfr.Close()
+		ids = make([]string, 0, tfr.Count())
+		var d index.TermFieldDoc
+		for {
+			next, err := tfr.Next(&d)
+			if err != nil {
+				return fmt.Errorf("list provisions: %w", err)
+			}
+			if next == nil {
+				return nil
+			}
+			id, err := r.ExternalID(next.ID)
+			if err != nil {
+				return fmt.Errorf("list provisions: %w", err)
+			}
+			ids = append(ids, id)
+		}
+	})
+	return ids, err
 }
 
 // DocCount returns the number of documents and provisions in the live

@@ -372,17 +372,27 @@ func openSemantic(ctx context.Context, store *indexer.Store, root string, o Sema
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("vectors folder: %w", err)
 	}
-	ids, texts, err := allTexts(ctx, store)
+	// Ids are cheap to list; texts are read only when something must be
+	// embedded, so a restart with saved vectors does not read the corpus.
+	ids, err := store.ProvisionIDs(ctx)
 	if err != nil {
 		return nil, err
+	}
+	trainAll := func(reason string) (*semantic, error) {
+		slog.Info("training the semantic model", "reason", reason, "provisions", len(ids))
+		ids, texts, err := allTexts(ctx, store)
+		if err != nil {
+			return nil, err
+		}
+		s := &semantic{dir: dir}
+		return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
 	}
 	s := &semantic{dir: dir}
 	switch kind {
 	case EmbedderLSA:
 		m, err := loadLSA(filepath.Join(dir, lsaModelFile), tok, tokID)
 		if err != nil {
-			slog.Info("training the semantic model", "reason", err.Error(), "provisions", len(ids))
-			return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
+			return trainAll(err.Error())
 		}
 		s.embedder = m
 	case EmbedderOpenAI:
@@ -402,8 +412,7 @@ func openSemantic(ctx context.Context, store *indexer.Store, root string, o Sema
 	}
 	if err != nil {
 		if kind == EmbedderLSA {
-			slog.Info("training the semantic model", "reason", err.Error(), "provisions", len(ids))
-			return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
+			return trainAll(err.Error())
 		}
 		slog.Info("embedding the corpus", "embedder", s.embedder.ID(), "reason", err.Error(), "provisions", len(ids))
 		idx = nil
@@ -428,19 +437,27 @@ func openSemantic(ctx context.Context, store *indexer.Store, root string, o Sema
 			idx.Remove(id)
 		}
 	}
-	var addIDs, addTexts []string
-	for i, id := range ids {
+	var addIDs []string
+	for _, id := range ids {
 		if !idx.Has(id) {
-			addIDs, addTexts = append(addIDs, id), append(addTexts, texts[i])
+			addIDs = append(addIDs, id)
 		}
 	}
 	if kind == EmbedderLSA && len(addIDs) > len(ids)/2 {
 		// A model learned from another corpus would describe this one badly.
-		slog.Info("training the semantic model", "reason", "the corpus changed", "provisions", len(ids))
-		return s, s.train(ctx, ids, texts, tok, tokID, o.LSA)
+		return trainAll("the corpus changed")
 	}
 	if len(addIDs) > 0 {
 		slog.Info("embedding new provisions", "count", len(addIDs), "embedder", s.embedder.ID())
+		provs, err := store.Provisions(ctx, addIDs)
+		if err != nil {
+			return nil, fmt.Errorf("read provisions to embed: %w", err)
+		}
+		addIDs = addIDs[:0]
+		addTexts := make([]string, 0, len(provs))
+		for _, p := range provs {
+			addIDs, addTexts = append(addIDs, p.ID), append(addTexts, provisionText(p))
+		}
 		if err := idx.AddTexts(ctx, s.embedder, addIDs, addTexts); err != nil {
 			return nil, fmt.Errorf("embed provisions: %w", err)
 		}
@@ -454,9 +471,16 @@ func openSemantic(ctx context.Context, store *indexer.Store, root string, o Sema
 func (s *semantic) train(ctx context.Context, ids, texts []string, tok vector.Tokenizer, tokID string, cfg vector.LSAConfig) error {
 	start := time.Now()
 	cfg.TokenizerID = tokID
-	m, vecs, err := vector.TrainLSA(ctx, texts, tok, cfg)
+	m, vecs, err := vector.TrainLSA(ctx, trainingSample(texts, lsaTrainingTexts), tok, cfg)
 	if err != nil {
 		return fmt.Errorf("train semantic model: %w", err)
+	}
+	if len(vecs) != len(texts) {
+		// The provisions left out of the sample are folded in, as new
+		// provisions are.
+		if vecs, err = m.Embed(ctx, texts); err != nil {
+			return fmt.Errorf("embed provisions: %w", err)
+		}
 	}
 	idx := vector.NewIndex(m.ID(), m.Dim())
 	idx.Reserve(len(ids))
@@ -471,6 +495,25 @@ func (s *semantic) train(ctx context.Context, ids, texts []string, tok vector.To
 	}
 	slog.Info("semantic model trained", "provisions", len(ids), "dim", m.Dim(), "took", time.Since(start).Round(time.Millisecond))
 	return s.save()
+}
+
+// lsaTrainingTexts bounds the provisions the corpus model is learned from.
+// The term statistics and concepts of a few tens of thousands of
+// provisions describe the rest as well; learning from all 199,182
+// provisions of a 100 MB corpus held the server at 2.4 GiB while training.
+const lsaTrainingTexts = 50_000
+
+// trainingSample returns at most n of texts, evenly spread, so that every
+// part of the corpus (its documents are in order) is represented.
+func trainingSample(texts []string, n int) []string {
+	if len(texts) <= n {
+		return texts
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = texts[i*len(texts)/n]
+	}
+	return out
 }
 
 // save writes the vectors with the fingerprint of the provisions they hold.
