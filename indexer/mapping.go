@@ -34,9 +34,12 @@ const (
 	TypeDocument  = "document"
 )
 
-// NewMapping returns the index mapping. There is no _all field and no term
-// vectors: every field is indexed once for one purpose, which keeps the index
-// small, and highlighting is done on the display text by the search package.
+// NewMapping returns the index mapping. There is no _all field, and a field
+// keeps only what its queries read: positions only for the bigrams that
+// phrases are matched on (highlighting is done on the display text by the
+// search package), doc values only for the numbers results are sorted by
+// (facets are counted from postings). Each left out costs build time and
+// disk: positions of the word fields were 18% of a 100 MB index.
 func NewMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = "bm25"
@@ -46,12 +49,11 @@ func NewMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	im.DefaultField = FieldWords
 
-	text := func(analyzer string) *mapping.FieldMapping {
+	text := func(analyzer string, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
 		f.Store = false
-		// Positions are what phrase queries and highlighting work from.
-		f.IncludeTermVectors = true
+		f.IncludeTermVectors = positions
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -61,7 +63,7 @@ func NewMapping() mapping.IndexMapping {
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = false
 		return f
 	}
 	num := func() *mapping.FieldMapping {
@@ -82,9 +84,9 @@ func NewMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(FieldType, kw())
 	dm.AddFieldMappingsAt(FieldDocID, kw())
 	dm.AddFieldMappingsAt(FieldOrdinal, num())
-	dm.AddFieldMappingsAt(FieldWords, text(analyzers.WordAnalyzer))
-	dm.AddFieldMappingsAt(FieldExact, text(analyzers.BigramAnalyzer))
-	dm.AddFieldMappingsAt(FieldHeadWords, text(analyzers.WordAnalyzer))
+	dm.AddFieldMappingsAt(FieldWords, text(analyzers.WordAnalyzer, false))
+	dm.AddFieldMappingsAt(FieldExact, text(analyzers.BigramAnalyzer, true))
+	dm.AddFieldMappingsAt(FieldHeadWords, text(analyzers.WordAnalyzer, false))
 	for _, f := range []string{FieldCity, FieldProvince, FieldLevel, FieldYearKey, FieldDocType, FieldThemes, FieldOffices, FieldSupport} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
