@@ -38,6 +38,10 @@ type HTTPTarget struct {
 	Modes []string
 	// Token authorises uploads and deletions (soak).
 	Token string
+	// NoCache asks for every search to be worked out afresh
+	// (Cache-Control: no-cache), not answered from the server's cache of
+	// recent queries' matches: the figures are then the engine's work.
+	NoCache bool
 }
 
 // NewHTTPTarget returns a target for the server at base, with a client
@@ -119,6 +123,9 @@ func (t *HTTPTarget) get(ctx context.Context, path string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Base+path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("request %s: %w", path, err)
+	}
+	if t.NoCache {
+		req.Header.Set("Cache-Control", "no-cache")
 	}
 	return t.do(req, http.StatusOK)
 }

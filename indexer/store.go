@@ -201,6 +201,23 @@ func (s *Store) View(fn func(bleve.Index) error) error {
 	return fn(s.idx)
 }
 
+// Read runs fn with a reader of one state of the live index: what fn reads
+// is consistent, whatever is written meanwhile.
+func (s *Store) Read(fn func(index.IndexReader) error) error {
+	return s.View(func(idx bleve.Index) error {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		defer r.Close()
+		return fn(r)
+	})
+}
+
 // Search runs req on the live index.
 func (s *Store) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	var res *bleve.SearchResult
@@ -352,16 +369,7 @@ func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, erro
 // index's id list rather than the stored records.
 func (s *Store) ProvisionIDs(ctx context.Context) ([]string, error) {
 	var ids []string
-	err := s.View(func(idx bleve.Index) error {
-		adv, err := idx.Advanced()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		defer r.Close()
+	err := s.Read(func(r index.IndexReader) error {
 		tfr, err := r.TermFieldReader(ctx, []byte(TypeProvision), FieldType, false, false, false)
 		if err != nil {
 			return fmt.Errorf("list provisions: %w", err)
@@ -392,16 +400,7 @@ func (s *Store) ProvisionIDs(ctx context.Context) ([]string, error) {
 // is counted in both or in neither: the pair always describes one state of
 // the index.
 func (s *Store) DocCount(ctx context.Context) (docs, provisions int, err error) {
-	err = s.View(func(idx bleve.Index) error {
-		adv, err := idx.Advanced()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		defer r.Close()
+	err = s.Read(func(r index.IndexReader) error {
 		count := func(typ string) (int, error) {
 			tfr, err := r.TermFieldReader(ctx, []byte(typ), FieldType, false, false, false)
 			if err != nil {
@@ -676,16 +675,7 @@ func (s *Store) removeStaleGenerations() {
 func (s *Store) DocFreqs(ctx context.Context, field string, terms []string) (map[string]uint64, uint64, error) {
 	out := make(map[string]uint64, len(terms))
 	var total uint64
-	err := s.View(func(idx bleve.Index) error {
-		adv, err := idx.Advanced()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		defer r.Close()
+	err := s.Read(func(r index.IndexReader) error {
 		tfr, err := r.TermFieldReader(ctx, []byte(TypeProvision), FieldType, false, false, false)
 		if err != nil {
 			return fmt.Errorf("count provisions: %w", err)

@@ -66,14 +66,16 @@ type Engine struct {
 	// the mode of a request that names none.
 	sem         *semantic
 	defaultMode string
-	// facets holds the facet indexes of the latest index states.
-	facets *facetCache
+	// facets holds the facet indexes of the latest index states; matches
+	// the scored matches of recent queries.
+	facets  *facetCache
+	matches *matchCache
 }
 
 // New returns an Engine.
 func New(c Config) *Engine {
 	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
-		facets: &facetCache{}}
+		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes)}
 }
 
 // Store returns the underlying index store.
@@ -93,6 +95,9 @@ type Request struct {
 	NoExpand bool `json:"no_expand,omitempty"`
 	// NoFacets skips facet counting (the CLI's plain listing, benchmarks).
 	NoFacets bool `json:"-"`
+	// NoCache walks the index even when the matches of this query are
+	// cached (HTTP Cache-Control: no-cache; benchmarks of the walk).
+	NoCache bool `json:"-"`
 }
 
 // Hit is one provision in a result list.
@@ -197,7 +202,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		counted *passResult
 	)
 	if mode != ModeKeyword {
-		sel, order, lexical, counted, err = e.semanticSelection(ctx, q, u, match, filters, mode, page*size, !r.NoFacets)
+		sel, order, lexical, counted, err = e.semanticSelection(ctx, q, u, match, filters, mode, page*size, r)
 		if err != nil {
 			return nil, err
 		}
@@ -211,6 +216,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		p := pass{query: sel, filters: filters, facets: !r.NoFacets}
 		if order == nil {
 			p.size, p.from, p.sortBy, p.fields = size, offset, sortBy, []string{indexer.FieldJSON}
+			if mode == ModeKeyword {
+				p.key, p.noCache = matchKey(q, r.NoExpand), r.NoCache
+			}
 		}
 		if counted, err = e.run(ctx, p); err != nil {
 			return nil, err
@@ -258,6 +266,17 @@ func (e *Engine) Facets(ctx context.Context) (map[string][]FacetValue, error) {
 		return nil, fmt.Errorf("count facets: %w", err)
 	}
 	return res.facets, nil
+}
+
+// matchKey names the match query of q for the match cache: it is made
+// from q's terms and exclusions (not its filters) and whether it is
+// widened, the vocabulary being fixed for an engine's life.
+func matchKey(q Query, noExpand bool) string {
+	k, _ := json.Marshal(struct {
+		Terms, Excluded []Term
+		NoExpand        bool
+	}{q.Terms, q.Excluded, noExpand})
+	return string(k)
 }
 
 func decodeHit(h *bsearch.DocumentMatch) (Hit, error) {

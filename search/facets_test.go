@@ -149,3 +149,76 @@ func facetOf(p indexer.Provision, f string) []string {
 	}
 	return out
 }
+
+// TestCachedMatchesAnswerAsTheWalk checks that a query answered from the
+// match cache (the same query again, paged or filtered another way) gives
+// the hits, scores, total and counts that walking the index gives, in
+// keyword and hybrid mode.
+func TestCachedMatchesAnswerAsTheWalk(t *testing.T) {
+	ctx := context.Background()
+	for _, mode := range []string{search.ModeKeyword, search.ModeHybrid} {
+		for _, q := range []string{"医共体", "健康 服务", "家庭医生签约", `"疫情防控" -核酸`, "年"} {
+			for _, page := range []int{1, 2} {
+				for _, filters := range []search.Filters{nil, {search.FacetCity: {"温州"}}, {search.FacetYear: {"2019-2020"}, search.FacetTheme: {"公共卫生"}}} {
+					req := search.Request{Query: q, Mode: mode, Page: page, Size: 7, Filters: filters, NoCache: true}
+					walked, err := engine.Search(ctx, req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.NoCache = false
+					cached, err := engine.Search(ctx, req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					walked.TookMS, cached.TookMS = 0, 0
+					if !reflect.DeepEqual(walked, cached) {
+						t.Errorf("%s %q page %d %v: cached answer differs\nwalked %+v\ncached %+v", mode, q, page, filters, brief(walked), brief(cached))
+					}
+				}
+			}
+		}
+	}
+}
+
+func brief(r *search.Response) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "total %d:", r.Total)
+	for _, h := range r.Hits {
+		fmt.Fprintf(&b, " %s(%.4f)", h.ID, h.Score)
+	}
+	fmt.Fprintf(&b, " facets %v", r.Facets)
+	return b.String()
+}
+
+// TestCacheSeesWrites checks that a write is seen by the next search of a
+// query whose matches were cached before it.
+func TestCacheSeesWrites(t *testing.T) {
+	ctx := context.Background()
+	e := openEngine(t, t.TempDir(), search.SemanticOptions{Embedder: search.EmbedderOff})
+	defer e.Close()
+	count := func() int {
+		t.Helper()
+		res, err := e.Search(ctx, search.Request{Query: "远程影像"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	before := count()
+	if again := count(); again != before {
+		t.Fatalf("same query, same index: %d then %d", before, again)
+	}
+	doc, _, err := e.Ingest(ctx, search.Upload{Name: "anji-2023.txt", Data: []byte(ingestText)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); after <= before {
+		t.Errorf("after ingesting a document about it: %d matches, %d before", after, before)
+	}
+	if err := e.Delete(ctx, doc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); after != before {
+		t.Errorf("after deleting it again: %d matches, %d before", after, before)
+	}
+}

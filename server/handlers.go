@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -72,6 +73,8 @@ func (s *Server) search(c echo.Context) error {
 	res, err := s.eng().Search(c.Request().Context(), search.Request{
 		Query: q.Get("q"), Filters: filters, Page: page, Size: size, Sort: q.Get("sort"),
 		NoExpand: !expand, Mode: q.Get("mode"),
+		// no-cache asks for a fresh search, as it asks a cache to revalidate.
+		NoCache: strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache"),
 	})
 	if err != nil {
 		return err
