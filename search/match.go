@@ -72,14 +72,14 @@ func widen(must query.Query, i int, t Term, u *Understanding) query.Query {
 	var alts []query.Query
 	for _, c := range u.Concepts {
 		if c.term == i && c.Kind != vocab.KindEveryday && c.Term != t.Text {
-			alts = append(alts, exactQuery(c.Term))
+			alts = append(alts, bigramsQuery(c.Term))
 		}
 	}
 	for _, a := range u.Added {
 		if a.term != i {
 			continue
 		}
-		eq := exactQuery(a.Term)
+		eq := bigramsQuery(a.Term)
 		eq.SetBoost(a.Weight)
 		alts = append(alts, eq)
 	}
@@ -146,6 +146,30 @@ func termQueries(words []string, field string) []query.Query {
 		out = append(out, tq)
 	}
 	return out
+}
+
+// bigramsQuery matches the provisions holding every character bigram of
+// norm, wherever they are: the provisions holding norm and a few more, at
+// a fraction of a phrase's cost (no positions are read). It finds the
+// terms a query is widened with, which need no exactness guarantee, while
+// scoring a provision holding the term as the phrase would.
+func bigramsQuery(norm string) *query.DisjunctionQuery {
+	terms := analyzers.BigramTerms(norm)
+	if len(terms) < 2 {
+		return exactQuery(norm)
+	}
+	seen := map[string]bool{}
+	must := make([]query.Query, 0, len(terms))
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(indexer.FieldExact)
+		must = append(must, tq)
+	}
+	return bleve.NewDisjunctionQuery(bleve.NewConjunctionQuery(must...))
 }
 
 // exactQuery matches exactly the provisions whose normalised text contains
