@@ -37,11 +37,24 @@ type alignment struct {
 	// byteOff[len(runes)] the display length.
 	byteOff []int
 	endOff  []int // display byte offset just past rune i
+	// grams lists where each character gram starts, for a source aligned
+	// with many targets (see indexGrams).
+	grams map[gram][]int
 }
+
+// gram is a character gram: an array, so that looking one up allocates
+// nothing.
+type gram [seedRunes]rune
 
 func newAlignment(display string) alignment {
 	norm, off := analyzers.NormalizeMap(display)
-	a := alignment{display: display}
+	n := utf8.RuneCountInString(norm)
+	a := alignment{
+		display: display,
+		runes:   make([]rune, 0, n),
+		byteOff: make([]int, 0, n),
+		endOff:  make([]int, 0, n),
+	}
 	for i, r := range norm {
 		a.runes = append(a.runes, r)
 		a.byteOff = append(a.byteOff, off[i])
@@ -54,6 +67,16 @@ func newAlignment(display string) alignment {
 	return a
 }
 
+// indexGrams records where each of a's character grams starts; a source
+// compared with many targets is indexed once.
+func (a *alignment) indexGrams() {
+	a.grams = make(map[gram][]int, len(a.runes))
+	for i := 0; i+seedRunes <= len(a.runes); i++ {
+		g := gram(a.runes[i : i+seedRunes])
+		a.grams[g] = append(a.grams[g], i)
+	}
+}
+
 // sharedPassages finds the maximal shared stretches of at least
 // minPassageRunes characters between src and dst, longest first, each
 // stretch of dst used once. It seeds on character grams of src (a map
@@ -63,16 +86,14 @@ func sharedPassages(src, dst alignment) []Passage {
 	if len(src.runes) < seedRunes || len(dst.runes) < seedRunes {
 		return nil
 	}
-	grams := make(map[string][]int, len(src.runes))
-	for i := 0; i+seedRunes <= len(src.runes); i++ {
-		g := string(src.runes[i : i+seedRunes])
-		grams[g] = append(grams[g], i)
+	if src.grams == nil {
+		src.indexGrams()
 	}
 	type match struct{ s, d, n int }
 	var found []match
 	for j := 0; j+seedRunes <= len(dst.runes); {
 		best := match{}
-		for _, i := range grams[string(dst.runes[j:j+seedRunes])] {
+		for _, i := range src.grams[gram(dst.runes[j:j+seedRunes])] {
 			n := seedRunes
 			for i+n < len(src.runes) && j+n < len(dst.runes) && src.runes[i+n] == dst.runes[j+n] {
 				n++

@@ -1,17 +1,21 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/indexer"
@@ -65,10 +69,11 @@ const (
 	// similarCandidates is how many lexical candidates are re-ranked by
 	// shared wording.
 	similarCandidates = 60
+	// similarPostings bounds the postings the lexical score reads (about
+	// 4 ms): see chooseClauses.
+	similarPostings = 100_000
 	// maxSimilarText bounds a pasted text.
 	maxSimilarText = 5000
-	// similarConceptBoost scales a shared concept against a shared word.
-	similarConceptBoost = 1.0
 	// Weights of the re-ranking features: the candidate's lexical score
 	// (relative to the best), its cosine with the source's vector, the
 	// share of the shorter text that is shared wording, and the share of
@@ -92,8 +97,15 @@ func conceptOverlap(src, dst []string) float64 {
 
 // Similar finds provisions similar to a provision or a text: candidates by
 // the source's most distinctive words (TF-IDF from the corpus and a
-// general-language table), re-ranked by how much wording they share, so
-// that reused sentences come first.
+// general-language table) and the concepts it names, re-ranked by how much
+// wording they share, so that reused sentences come first.
+//
+// Candidates come from the words and concepts alone. The provisions
+// nearest the source's vector were candidates too, but on the judged cases
+// the figures are better without them (Recall@5 0.630 against 0.626,
+// nDCG@5 0.848 against 0.845), and finding them scans every vector (about
+// 13 ms on 200,000 provisions); the vector's cosine still ranks the
+// candidates.
 func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarResponse, error) {
 	start := time.Now()
 	size := r.Size
@@ -131,7 +143,8 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		return nil, &RequestError{Field: "text", Msg: "give a provision id or a text"}
 	}
 
-	terms, err := e.distinctiveTerms(ctx, analyzers.Normalize(out.SourceText))
+	norm := analyzers.Normalize(out.SourceText)
+	terms, err := e.distinctiveTerms(ctx, norm)
 	if err != nil {
 		return nil, err
 	}
@@ -140,83 +153,28 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		out.TookMS = elapsedMS(start)
 		return out, nil
 	}
-	var should []query.Query
-	for _, t := range terms {
-		tq := bleve.NewTermQuery(t.Term)
-		tq.SetField(indexer.FieldWords)
-		tq.SetBoost(t.Weight)
-		should = append(should, tq)
-	}
-	// The concepts the source names find provisions that name them in other
-	// words (县域医共体 for 医共体): each concept counts as one term of
-	// median weight.
 	var srcConcepts []string
 	if e.under != nil {
-		srcConcepts = e.under.ConceptsIn(analyzers.Normalize(out.SourceText))
-		w := terms[len(terms)/2].Weight
-		for _, id := range srcConcepts {
-			var alts []query.Query
-			for _, ph := range e.under.phrasings(id) {
-				// A vocabulary term is one word of the index (the user
-				// dictionary holds it): a term query, with no positions
-				// to check, finds it.
-				if ws := e.words.Cut(ph); len(ws) == 1 {
-					tq := bleve.NewTermQuery(ws[0])
-					tq.SetField(indexer.FieldWords)
-					alts = append(alts, tq)
-					continue
-				}
-				alts = append(alts, exactQuery(ph))
-			}
-			d := bleve.NewDisjunctionQuery(alts...)
-			d.SetBoost(w * similarConceptBoost)
-			should = append(should, d)
-		}
+		srcConcepts = e.under.ConceptsIn(norm)
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddShould(should...)
-	b.AddMustNot(exclude...)
-	lex, err := e.rankIDs(ctx, withFilters(b, r.Filters, ""), similarCandidates)
+	lex, err := e.lexicalNeighbours(ctx, e.similarClauses(terms, srcConcepts), exclude, r.Filters, similarCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
 	}
-	dense, srcVec, err := e.similarDense(ctx, out, r.IncludeSameDoc, r.Filters)
+	if len(lex) == 0 {
+		out.TookMS = elapsedMS(start)
+		return out, nil
+	}
+	srcVec, err := e.sourceVector(ctx, out)
 	if err != nil {
 		return nil, err
 	}
-
-	// Candidates from both sides, each with its features.
-	type cand struct {
-		lexical, dense float64
-	}
-	cands := map[string]*cand{}
-	var ids []string
-	get := func(id string) *cand {
-		c, ok := cands[id]
-		if !ok {
-			c = &cand{}
-			cands[id] = c
-			ids = append(ids, id)
-		}
-		return c
-	}
-	maxLex := 0.0
-	for _, l := range lex {
-		maxLex = math.Max(maxLex, l.Score)
-	}
-	for _, l := range lex {
-		if maxLex > 0 {
-			get(l.ID).lexical = l.Score / maxLex
-		}
-	}
-	for _, d := range dense {
-		get(d.ID)
-	}
-	if srcVec != nil {
-		for _, id := range ids {
-			if sim, ok := e.sem.index.Similarity(srcVec, id); ok {
-				cands[id].dense = math.Max(0, float64(sim))
-			}
+	ids := make([]string, len(lex))
+	lexical := make(map[string]float64, len(lex))
+	for i, l := range lex {
+		ids[i] = l.ID
+		if best := lex[0].Score; best > 0 {
+			lexical[l.ID] = l.Score / best
 		}
 	}
 	provs, err := e.store.Provisions(ctx, ids)
@@ -225,17 +183,20 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 	}
 
 	src := newAlignment(out.SourceText)
-	srcTerms := map[string]bool{}
-	for _, t := range terms {
-		srcTerms[t.Term] = true
-	}
+	src.indexGrams()
 	type scored struct {
-		hit   SimilarHit
-		score float64
+		prov     indexer.Provision
+		passages []Passage
+		score    float64
 	}
-	var ranked []scored
+	ranked := make([]scored, 0, len(provs))
 	for _, p := range provs {
-		c := cands[p.ID]
+		dense := 0.0
+		if srcVec != nil {
+			if sim, ok := e.sem.index.Similarity(srcVec, p.ID); ok {
+				dense = math.Max(0, float64(sim))
+			}
+		}
 		dst := newAlignment(p.Text)
 		passages := sharedPassages(src, dst)
 		shared := sharedRunes(passages, dst)
@@ -246,78 +207,485 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		}
 		concepts := 0.0
 		if len(srcConcepts) > 0 {
-			concepts = conceptOverlap(srcConcepts, e.under.ConceptsIn(analyzers.Normalize(p.Text)))
+			concepts = conceptOverlap(srcConcepts, e.under.ConceptsIn(string(dst.runes)))
 		}
-		sh := SimilarHit{Hit: Hit{Provision: p}, Passages: passages, SharedTerms: []string{}}
-		for _, w := range e.words.Cut(analyzers.Normalize(p.Text)) {
-			if srcTerms[w] && !contains(sh.SharedTerms, w) {
-				sh.SharedTerms = append(sh.SharedTerms, w)
-			}
-		}
-		sh.Marked, sh.Highlights = passageMarks(p.Text, passages)
 		// Shared wording is the strongest sign of a precedent (a reused
 		// sentence scores near 1 on coverage); the lexical and dense scores
 		// order candidates that share ideas but not sentences.
-		score := similarWeightLexical*c.lexical + similarWeightDense*c.dense +
+		score := similarWeightLexical*lexical[p.ID] + similarWeightDense*dense +
 			similarWeightCoverage*coverage + similarWeightConcepts*concepts
-		sh.Score = roundScore(score)
-		ranked = append(ranked, scored{sh, score})
+		ranked = append(ranked, scored{p, passages, score})
 	}
 	sort.SliceStable(ranked, func(i, j int) bool {
 		if ranked[i].score != ranked[j].score {
 			return ranked[i].score > ranked[j].score
 		}
-		return ranked[i].hit.ID < ranked[j].hit.ID
+		return ranked[i].prov.ID < ranked[j].prov.ID
 	})
-	for i := 0; i < len(ranked) && i < size; i++ {
-		out.Hits = append(out.Hits, ranked[i].hit)
+	srcTerms := map[string]bool{}
+	for _, t := range terms {
+		srcTerms[t.Term] = true
+	}
+	// The words shared and the marked text are for display: only the hits
+	// returned need them.
+	for _, c := range ranked[:min(size, len(ranked))] {
+		sh := SimilarHit{Hit: Hit{Provision: c.prov}, Passages: c.passages, SharedTerms: []string{}}
+		sh.Score = roundScore(c.score)
+		for _, w := range e.words.Cut(analyzers.Normalize(c.prov.Text)) {
+			if srcTerms[w] && !contains(sh.SharedTerms, w) {
+				sh.SharedTerms = append(sh.SharedTerms, w)
+			}
+		}
+		sh.Marked, sh.Highlights = passageMarks(c.prov.Text, c.passages)
+		out.Hits = append(out.Hits, sh)
 	}
 	out.TookMS = elapsedMS(start)
 	return out, nil
 }
 
-// similarDense finds the provisions nearest the source by vector, with the
-// same exclusions and filters as the lexical side, and returns the
-// source's vector (nil without semantic search).
-func (e *Engine) similarDense(ctx context.Context, out *SimilarResponse, sameDoc bool, filters Filters) ([]rankedID, []float32, error) {
+// sourceVector returns the source's vector: a provision's own, or the
+// pasted text embedded (nil without semantic search).
+func (e *Engine) sourceVector(ctx context.Context, out *SimilarResponse) ([]float32, error) {
 	if e.sem == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
-	var vec []float32
 	if out.Source != nil {
-		vec, _ = e.sem.index.Vector(out.Source.ID)
-	}
-	if vec == nil {
-		vs, err := e.sem.embedder.Embed(ctx, []string{out.SourceText})
-		if err != nil {
-			return nil, nil, fmt.Errorf("embed source: %w", err)
-		}
-		vec = vs[0]
-	}
-	var skipDoc, skipID string
-	if out.Source != nil {
-		skipID = out.Source.ID
-		if !sameDoc {
-			skipDoc = out.Source.DocID + "-"
+		if vec, ok := e.sem.index.Vector(out.Source.ID); ok {
+			return vec, nil
 		}
 	}
-	keep := func(id string) bool {
-		return id != skipID && (skipDoc == "" || !strings.HasPrefix(id, skipDoc))
-	}
-	nb, err := e.sem.index.Search(vec, similarCandidates, keep)
+	vs, err := e.sem.embedder.Embed(ctx, []string{out.SourceText})
 	if err != nil {
-		return nil, nil, fmt.Errorf("nearest provisions: %w", err)
+		return nil, fmt.Errorf("embed source: %w", err)
 	}
-	if len(nb) == 0 {
-		return nil, vec, nil
+	return vs[0], nil
+}
+
+// similarClause is one clause of the lexical score: a word of the source,
+// or a concept it names, found by any of its phrasings.
+type similarClause struct {
+	words []string
+	boost float64 // of each word
+}
+
+// similarClauses turns the source's words and concepts into clauses.
+//
+// A vocabulary term is one word of the index (the user dictionary holds
+// it), so a concept's phrasings are looked up as words; the few that are
+// not one word (stop words) cannot be and are left out. Each phrasing
+// counts with boost 1, at its own IDF: that is how bleve scored the concept
+// clauses (a disjunction's own boost has no effect there), and giving a
+// concept the weight of a median word instead lowered Recall@5 from 0.630
+// to 0.616 on the judged cases.
+func (e *Engine) similarClauses(terms []WeightedTerm, concepts []string) []similarClause {
+	out := make([]similarClause, 0, len(terms)+len(concepts))
+	for _, t := range terms {
+		out = append(out, similarClause{words: []string{t.Term}, boost: t.Weight})
 	}
-	ids := make([]string, len(nb))
-	for i, n := range nb {
-		ids[i] = n.ID
+	for _, id := range concepts {
+		c := similarClause{boost: 1}
+		for _, ph := range e.under.phrasings(id) {
+			if ws := e.words.Cut(ph); len(ws) == 1 && !slices.Contains(c.words, ws[0]) {
+				c.words = append(c.words, ws[0])
+			}
+		}
+		if len(c.words) > 0 {
+			out = append(out, c)
+		}
 	}
-	// Filters are bleve's to apply.
-	kept, err := e.rankIDs(ctx, withFilters(bleve.NewDocIDQuery(ids), filters, ""), len(ids))
-	return kept, vec, err
+	return out
+}
+
+// lexicalNeighbours returns the n provisions that score highest on the
+// clauses, best first, leaving out those that exclude matches and those
+// failing the filters.
+//
+// The score is BM25 over the words field, summed within a clause and across
+// clauses, each sum scaled by the share of its parts matched: what bleve
+// computes for the equivalent disjunction of term queries. It is computed
+// here, term at a time, from the words' postings: a disjunction of some
+// forty words, common ones among them, matches most of a large index, and
+// bleve's searcher merges their postings document by document, at several
+// times the cost of adding them up in an array (70 ms against 17 ms for
+// the same scores on 200,000 provisions).
+func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause, exclude []query.Query, filters Filters, n int) ([]rankedID, error) {
+	var out []rankedID
+	err := e.store.View(func(idx bleve.Index) error {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return fmt.Errorf("open index reader: %w", err)
+		}
+		defer r.Close()
+		keep, err := admitted(ctx, r, idx.Mapping(), exclude, filters)
+		if err != nil {
+			return err
+		}
+		top, err := lexicalTop(ctx, r, clauses, keep, n, similarPostings)
+		if err != nil {
+			return err
+		}
+		out = make([]rankedID, 0, len(top))
+		for _, h := range top {
+			id, err := r.ExternalID(index.NewIndexInternalID(nil, h.doc))
+			if err != nil {
+				return fmt.Errorf("provision id: %w", err)
+			}
+			out = append(out, rankedID{ID: id, Score: h.score})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// admitted returns a test of whether a document (by number) passes the
+// filters and is not excluded.
+func admitted(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, exclude []query.Query, filters Filters) (func(uint64) bool, error) {
+	var skip, pass *roaring.Bitmap
+	var err error
+	if len(exclude) > 0 {
+		if skip, err = matchingDocs(ctx, r, m, bleve.NewDisjunctionQuery(exclude...)); err != nil {
+			return nil, fmt.Errorf("excluded provisions: %w", err)
+		}
+	}
+	if slices.ContainsFunc(FacetNames, func(name string) bool { return len(filters[name]) > 0 }) {
+		if pass, err = matchingDocs(ctx, r, m, withFilters(nil, filters, "")); err != nil {
+			return nil, fmt.Errorf("filters: %w", err)
+		}
+	}
+	return func(doc uint64) bool {
+		if doc > math.MaxUint32 {
+			return false // past what the bitmaps hold
+		}
+		return (skip == nil || !skip.Contains(uint32(doc))) && (pass == nil || pass.Contains(uint32(doc)))
+	}, nil
+}
+
+// matchingDocs returns the numbers of the documents q matches.
+func matchingDocs(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query) (*roaring.Bitmap, error) {
+	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: bleve.ScoreNone})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	out := roaring.New()
+	for {
+		d, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			return out, nil
+		}
+		if v := d.IndexInternalID.Value(); v <= math.MaxUint32 {
+			out.Add(uint32(v))
+		}
+		sctx.DocumentMatchPool.Put(d)
+	}
+}
+
+// lexClause is a clause with its words' postings.
+type lexClause struct {
+	words    []lexWord
+	max      float64 // the most the clause adds to a document's sum
+	postings uint64
+}
+
+type lexWord struct {
+	term string
+	tfr  index.TermFieldReader
+	// weight is the word's boost × IDF² × k1: what BM25 gives one posting
+	// at most.
+	weight float64
+}
+
+// lexicalTop scores the clauses (those that fit the budget of postings:
+// see chooseClauses) and returns the n best documents that keep admits,
+// best first.
+func lexicalTop(ctx context.Context, r index.IndexReader, clauses []similarClause, keep func(uint64) bool, n int, budget uint64) ([]lexHit, error) {
+	if n <= 0 || len(clauses) == 0 {
+		return nil, nil
+	}
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("count documents: %w", err)
+	}
+	br, ok := r.(index.BM25Reader)
+	if !ok {
+		return nil, errors.New("the index keeps no field lengths for BM25")
+	}
+	card, err := br.FieldCardinality(indexer.FieldWords)
+	if err != nil {
+		return nil, fmt.Errorf("words field length: %w", err)
+	}
+	if docs == 0 || card == 0 {
+		return nil, nil // no words indexed
+	}
+	// bleve's BM25 statistics: documents of every kind, and the mean
+	// length rounded up.
+	avgLen := math.Ceil(float64(card) / float64(docs))
+	k1, b := bsearch.BM25_k1, bsearch.BM25_b
+	bm := bm25{c0: k1 * (1 - b), c1: k1 * b / avgLen}
+
+	cls := make([]lexClause, len(clauses))
+	defer func() {
+		for _, c := range cls {
+			for _, w := range c.words {
+				_ = w.tfr.Close()
+			}
+		}
+	}()
+	for i, c := range clauses {
+		for _, w := range c.words {
+			tfr, err := r.TermFieldReader(ctx, []byte(w), indexer.FieldWords, true, true, false)
+			if err != nil {
+				return nil, fmt.Errorf("postings of %q: %w", w, err)
+			}
+			df := tfr.Count()
+			idf := math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+			lw := lexWord{term: w, tfr: tfr, weight: c.boost * idf * idf * k1}
+			cls[i].words = append(cls[i].words, lw)
+			cls[i].max += lw.weight
+			cls[i].postings += df
+		}
+	}
+	use := chooseClauses(cls, budget)
+
+	acc := getLexAccumulator()
+	defer putLexAccumulator(acc)
+	acc.total = float64(len(use))
+	for _, c := range use {
+		if err := acc.addAll(c, bm); err != nil {
+			return nil, err
+		}
+	}
+	return acc.top(n, keep), nil
+}
+
+// chooseClauses returns the clauses to score: all of them when their
+// postings fit the budget; otherwise those that add the most score per
+// posting read (rare words before common ones) while they fit, and at
+// least one that holds postings. The others are left out as if they were
+// not in the query.
+//
+// The budget bounds a request's work. On 200,000 provisions a source's
+// clauses hold 350,000 postings on average and near a million for one
+// source in a hundred, mostly those of words common enough to add little
+// to any score; with 100,000 postings read, the ten most similar provisions
+// are 79% the same as with every clause read (the first the same for
+// 83% of sources). On a few thousand provisions every clause is read.
+func chooseClauses(cls []lexClause, budget uint64) []lexClause {
+	total := uint64(0)
+	for _, c := range cls {
+		total += c.postings
+	}
+	if total <= budget {
+		return cls
+	}
+	order := slices.Clone(cls)
+	slices.SortStableFunc(order, func(x, y lexClause) int {
+		// Descending max/postings, without dividing by zero.
+		return cmp.Compare(y.max*float64(x.postings), x.max*float64(y.postings))
+	})
+	var out []lexClause
+	read := uint64(0)
+	for _, c := range order {
+		if read > 0 && read+c.postings > budget {
+			continue // a later, smaller clause may still fit
+		}
+		out = append(out, c)
+		read += c.postings
+	}
+	return out
+}
+
+// bm25 holds BM25's length normalisation for the words field:
+// k1·(1−b) and k1·b/(mean length).
+type bm25 struct{ c0, c1 float64 }
+
+// score is BM25 of a posting of a word of the given weight, as bleve
+// computes it: tf is the square root of the frequency, the length comes
+// from the stored norm.
+func (p bm25) score(weight float64, d *index.TermFieldDoc) float64 {
+	tf := math.Sqrt(float64(d.Freq))
+	return weight * tf / (tf + p.c0 + p.c1/(d.Norm*d.Norm))
+}
+
+// lexAccumulator adds up clause scores by document number. Its array spans
+// the index's document numbers and is reused across requests (lexAccs);
+// only the entries touched are cleared after use.
+type lexAccumulator struct {
+	docs    []lexDoc
+	touched []uint64 // documents matching a clause
+	// ctouched lists the documents matching some words of the current
+	// clause.
+	ctouched []uint64
+	total    float64 // clauses scored
+}
+
+// lexDoc is one document's running score, in one struct so that adding a
+// posting touches one cache line.
+type lexDoc struct {
+	sum     float64 // score of the clauses matched so far
+	csum    float64 // the current clause's score
+	matched uint16  // clauses matched
+	cwords  uint16  // words of the current clause matched
+}
+
+// lexAccs keeps accumulators for reuse. Not a sync.Pool: that drops its
+// contents at every collection, and an accumulator spans the index (5 MB
+// on 200,000 provisions), so re-making it after each collection caused
+// more of them.
+var lexAccs = make(chan *lexAccumulator, 8)
+
+func getLexAccumulator() *lexAccumulator {
+	select {
+	case a := <-lexAccs:
+		return a
+	default:
+		return &lexAccumulator{}
+	}
+}
+
+func putLexAccumulator(a *lexAccumulator) {
+	a.reset()
+	select {
+	case lexAccs <- a:
+	default: // enough kept
+	}
+}
+
+func (a *lexAccumulator) reset() {
+	for _, d := range a.touched {
+		a.docs[d] = lexDoc{}
+	}
+	a.touched = a.touched[:0]
+	a.ctouched = a.ctouched[:0]
+}
+
+// at returns the running score of document number d, growing the array as
+// needed.
+func (a *lexAccumulator) at(d uint64) *lexDoc {
+	if d >= uint64(len(a.docs)) {
+		a.docs = append(a.docs, make([]lexDoc, int(d)+1-len(a.docs))...)
+		a.docs = a.docs[:cap(a.docs)]
+	}
+	return &a.docs[d]
+}
+
+// addAll adds a clause's score to every document holding one of its
+// words.
+func (a *lexAccumulator) addAll(c lexClause, bm bm25) error {
+	var tfd index.TermFieldDoc
+	for _, w := range c.words {
+		for {
+			p, err := w.tfr.Next(&tfd)
+			if err != nil {
+				return fmt.Errorf("postings of %q: %w", w.term, err)
+			}
+			if p == nil {
+				break
+			}
+			doc := p.ID.Value()
+			d := a.at(doc)
+			if len(c.words) == 1 {
+				// The clause's score is the word's: add it at once.
+				if d.matched == 0 {
+					a.touched = append(a.touched, doc)
+				}
+				d.sum += bm.score(w.weight, p)
+				d.matched++
+				continue
+			}
+			if d.cwords == 0 {
+				a.ctouched = append(a.ctouched, doc)
+			}
+			d.csum += bm.score(w.weight, p)
+			d.cwords++
+		}
+	}
+	if len(c.words) == 1 {
+		return nil
+	}
+	// A clause of several words scales its sum by the share of its words
+	// matched.
+	k := float64(len(c.words))
+	for _, doc := range a.ctouched {
+		d := &a.docs[doc]
+		if d.matched == 0 {
+			a.touched = append(a.touched, doc)
+		}
+		d.sum += d.csum * float64(d.cwords) / k
+		d.matched++
+		d.csum, d.cwords = 0, 0
+	}
+	a.ctouched = a.ctouched[:0]
+	return nil
+}
+
+// lexHit is a document number with its score.
+type lexHit struct {
+	doc   uint64
+	score float64
+}
+
+// top returns the n best-scoring documents that keep admits, best first;
+// of equal scores the earlier document comes first. A document's score is
+// its sum scaled by the share of clauses it matches.
+func (a *lexAccumulator) top(n int, keep func(uint64) bool) []lexHit {
+	// worse orders the heap: its root is the worst hit kept.
+	worse := func(x, y lexHit) bool {
+		if x.score != y.score {
+			return x.score < y.score
+		}
+		return x.doc > y.doc
+	}
+	h := make([]lexHit, 0, n)
+	for _, doc := range a.touched {
+		d := &a.docs[doc]
+		x := lexHit{doc, d.sum * float64(d.matched) / a.total}
+		if len(h) == n && !worse(h[0], x) {
+			continue
+		}
+		if !keep(doc) {
+			continue
+		}
+		if len(h) < n {
+			h = append(h, x)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !worse(h[i], h[p]) {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+			continue
+		}
+		h[0] = x
+		for i := 0; ; {
+			l, r, m := 2*i+1, 2*i+2, i
+			if l < len(h) && worse(h[l], h[m]) {
+				m = l
+			}
+			if r < len(h) && worse(h[r], h[m]) {
+				m = r
+			}
+			if m == i {
+				break
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	slices.SortFunc(h, func(x, y lexHit) int {
+		return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.doc, y.doc))
+	})
+	return h
 }
 
 // distinctiveTerms weighs the words of a text by TF-IDF, the IDF being the

@@ -1,0 +1,229 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/policysearch/policysearch/indexer"
+)
+
+// lexIndex is a small index of words with BM25 scoring, and
+// records of another kind (no words), as the real index has documents
+// beside provisions.
+func lexIndex(t *testing.T) bleve.Index {
+	t.Helper()
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = "bm25"
+	dm := bleve.NewDocumentStaticMapping()
+	f := bleve.NewTextFieldMapping()
+	f.Analyzer = simple.Name
+	dm.AddFieldMappingsAt(indexer.FieldWords, f)
+	im.DefaultMapping = dm
+	idx, err := bleve.New(filepath.Join(t.TempDir(), "index"), im)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = idx.Close() })
+	// Words of skewed frequencies, some repeated within a record, in
+	// records of varied lengths.
+	vocab := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"}
+	rng := rand.New(rand.NewSource(1))
+	b := idx.NewBatch()
+	for i := range 300 {
+		var ws []string
+		for range 2 + rng.Intn(20) {
+			ws = append(ws, vocab[int(float64(len(vocab))*rng.Float64()*rng.Float64())])
+		}
+		if err := b.Index(fmt.Sprintf("p%03d", i), map[string]any{indexer.FieldWords: strings.Join(ws, " ")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 20 {
+		if err := b.Index(fmt.Sprintf("d%02d", i), map[string]any{"title": "other"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
+// bleveQuery is the disjunction lexicalTop computes the score of.
+func bleveQuery(clauses []similarClause) query.Query {
+	var should []query.Query
+	for _, c := range clauses {
+		var alts []query.Query
+		for _, w := range c.words {
+			tq := bleve.NewTermQuery(w)
+			tq.SetField(indexer.FieldWords)
+			tq.SetBoost(c.boost)
+			alts = append(alts, tq)
+		}
+		if len(alts) == 1 {
+			should = append(should, alts[0])
+			continue
+		}
+		should = append(should, bleve.NewDisjunctionQuery(alts...))
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddShould(should...)
+	return b
+}
+
+// lexScores runs lexicalTop over idx and returns the scores by record id.
+func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func(uint64) bool, budget uint64) ([]lexHit, map[string]float64) {
+	t.Helper()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	hits, err := lexicalTop(context.Background(), r, clauses, keep, 1000, budget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range hits {
+		id, err := r.ExternalID(index.NewIndexInternalID(nil, h.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[id] = h.score
+	}
+	return hits, out
+}
+
+// sameScores checks that got holds the records of want with scores in one
+// ratio (bleve scales every score by the query's norm).
+func sameScores(t *testing.T, got, want map[string]float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d records scored, bleve matches %d", len(got), len(want))
+	}
+	ratio := 0.0
+	for id, w := range want {
+		g, ok := got[id]
+		if !ok {
+			t.Fatalf("%s: matched by bleve, not scored", id)
+		}
+		if ratio == 0 {
+			ratio = w / g
+		}
+		if math.Abs(g*ratio-w) > 1e-9*w {
+			t.Errorf("%s: score %g, bleve's %g (ratio %g)", id, g, w, ratio)
+		}
+	}
+}
+
+func bleveScores(t *testing.T, idx bleve.Index, q query.Query) map[string]float64 {
+	t.Helper()
+	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
+	}
+	return out
+}
+
+// TestLexicalScoreIsBleves: the lexical score is bleve's BM25 score of the
+// equivalent query, in the same order.
+func TestLexicalScoreIsBleves(t *testing.T) {
+	idx := lexIndex(t)
+	clauses := []similarClause{
+		{words: []string{"alpha"}, boost: 2.5},
+		{words: []string{"zeta"}, boost: 7},
+		{words: []string{"theta"}, boost: 4},
+		{words: []string{"gamma", "iota", "kappa"}, boost: 1},
+		{words: []string{"nowhere"}, boost: 3},
+	}
+	all := func(uint64) bool { return true }
+	hits, got := lexScores(t, idx, clauses, all, math.MaxUint64)
+	sameScores(t, got, bleveScores(t, idx, bleveQuery(clauses)))
+	for i := 1; i < len(hits); i++ {
+		if hits[i].score > hits[i-1].score {
+			t.Fatalf("hit %d scores %g, above hit %d's %g", i, hits[i].score, i-1, hits[i-1].score)
+		}
+	}
+
+	// keep leaves documents out without changing the others' scores.
+	odd := func(doc uint64) bool { return doc%2 == 1 }
+	kept, _ := lexScores(t, idx, clauses, odd, math.MaxUint64)
+	var want []lexHit
+	for _, h := range hits {
+		if odd(h.doc) {
+			want = append(want, h)
+		}
+	}
+	if fmt.Sprint(kept) != fmt.Sprint(want) {
+		t.Errorf("with keep: %v, want %v", kept, want)
+	}
+}
+
+// TestLexicalBudget: past the budget of postings, the score is bleve's for
+// the query of the clauses chosen.
+func TestLexicalBudget(t *testing.T) {
+	idx := lexIndex(t)
+	clauses := []similarClause{
+		{words: []string{"alpha"}, boost: 1}, // the commonest word: least score per posting
+		{words: []string{"kappa"}, boost: 1},
+		{words: []string{"eta", "theta"}, boost: 1},
+	}
+	budget := uint64(0)
+	for _, w := range []string{"kappa", "eta", "theta"} {
+		n, err := idx.Search(bleve.NewSearchRequestOptions(bleveQuery([]similarClause{{words: []string{w}, boost: 1}}), 0, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		budget += n.Total
+	}
+	_, got := lexScores(t, idx, clauses, func(uint64) bool { return true }, budget)
+	sameScores(t, got, bleveScores(t, idx, bleveQuery(clauses[1:])))
+}
+
+func TestChooseClauses(t *testing.T) {
+	cls := []lexClause{
+		{max: 10, postings: 100},  // 0.1 per posting
+		{max: 50, postings: 100},  // 0.5
+		{max: 30, postings: 1000}, // 0.03
+		{max: 5, postings: 10},    // 0.5
+		{max: 1, postings: 0},     // holds nothing: free
+	}
+	names := func(cs []lexClause) string {
+		var s []string
+		for _, c := range cs {
+			s = append(s, fmt.Sprint(c.max))
+		}
+		return strings.Join(s, " ")
+	}
+	for _, tc := range []struct {
+		budget uint64
+		want   string
+	}{
+		{2000, "10 50 30 5 1"}, // all fit: the query as it is
+		{210, "1 50 5 10"},     // most score per posting first
+		{150, "1 50 5"},        // 10 no longer fits, 5 still does
+		{50, "1 50"},           // one that holds postings, even past the budget
+	} {
+		if got := names(chooseClauses(cls, tc.budget)); got != tc.want {
+			t.Errorf("budget %d: %s, want %s", tc.budget, got, tc.want)
+		}
+	}
+}
