@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -216,6 +217,16 @@ func (s *Store) Read(fn func(index.IndexReader) error) error {
 		defer r.Close()
 		return fn(r)
 	})
+}
+
+// Mapping returns the live index's mapping (nil when the store is closed).
+func (s *Store) Mapping() mapping.IndexMapping {
+	var m mapping.IndexMapping
+	_ = s.View(func(idx bleve.Index) error {
+		m = idx.Mapping()
+		return nil
+	})
+	return m
 }
 
 // Search runs req on the live index.

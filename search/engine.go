@@ -70,12 +70,14 @@ type Engine struct {
 	// the scored matches of recent queries.
 	facets  *facetCache
 	matches *matchCache
+	// lexAccs keeps the score arrays of similar-provision searches.
+	lexAccs lexAccumulators
 }
 
 // New returns an Engine.
 func New(c Config) *Engine {
 	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
-		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes)}
+		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes), lexAccs: newLexAccumulators()}
 }
 
 // Store returns the underlying index store.

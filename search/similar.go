@@ -310,21 +310,12 @@ func (e *Engine) similarClauses(terms []WeightedTerm, concepts []string) []simil
 // the same scores on 200,000 provisions).
 func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause, exclude []query.Query, filters Filters, n int) ([]rankedID, error) {
 	var out []rankedID
-	err := e.store.View(func(idx bleve.Index) error {
-		adv, err := idx.Advanced()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return fmt.Errorf("open index reader: %w", err)
-		}
-		defer r.Close()
-		keep, err := admitted(ctx, r, idx.Mapping(), exclude, filters)
+	err := e.store.Read(func(r index.IndexReader) error {
+		keep, err := e.admitted(ctx, r, exclude, filters)
 		if err != nil {
 			return err
 		}
-		top, err := lexicalTop(ctx, r, clauses, keep, n, similarPostings)
+		top, err := lexicalTop(ctx, r, e.lexAccs, clauses, keep, n, similarPostings)
 		if err != nil {
 			return err
 		}
@@ -343,19 +334,19 @@ func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause,
 
 // admitted returns a test of whether a document (by number) passes the
 // filters and is not excluded.
-func admitted(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, exclude []query.Query, filters Filters) (func(uint64) bool, error) {
-	var skip, pass *roaring.Bitmap
-	var err error
+func (e *Engine) admitted(ctx context.Context, r index.IndexReader, exclude []query.Query, filters Filters) (func(uint64) bool, error) {
+	var skip *roaring.Bitmap
 	if len(exclude) > 0 {
-		if skip, err = matchingDocs(ctx, r, m, bleve.NewDisjunctionQuery(exclude...)); err != nil {
+		var err error
+		if skip, err = matchingDocs(ctx, r, e.store.Mapping(), bleve.NewDisjunctionQuery(exclude...)); err != nil {
 			return nil, fmt.Errorf("excluded provisions: %w", err)
 		}
 	}
-	if slices.ContainsFunc(FacetNames, func(name string) bool { return len(filters[name]) > 0 }) {
-		if pass, err = matchingDocs(ctx, r, m, withFilters(nil, filters, "")); err != nil {
-			return nil, fmt.Errorf("filters: %w", err)
-		}
+	fi, err := e.facets.get(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("facet index: %w", err)
 	}
+	pass := passing(fi.filterSets(filters), "")
 	return func(doc uint64) bool {
 		if doc > math.MaxUint32 {
 			return false // past what the bitmaps hold
@@ -406,7 +397,7 @@ type lexWord struct {
 // lexicalTop scores the clauses (those that fit the budget of postings:
 // see chooseClauses) and returns the n best documents that keep admits,
 // best first.
-func lexicalTop(ctx context.Context, r index.IndexReader, clauses []similarClause, keep func(uint64) bool, n int, budget uint64) ([]lexHit, error) {
+func lexicalTop(ctx context.Context, r index.IndexReader, accs lexAccumulators, clauses []similarClause, keep func(uint64) bool, n int, budget uint64) ([]lexHit, error) {
 	if n <= 0 || len(clauses) == 0 {
 		return nil, nil
 	}
@@ -455,8 +446,8 @@ func lexicalTop(ctx context.Context, r index.IndexReader, clauses []similarClaus
 	}
 	use := chooseClauses(cls, budget)
 
-	acc := getLexAccumulator()
-	defer putLexAccumulator(acc)
+	acc := accs.get()
+	defer accs.put(acc)
 	acc.total = float64(len(use))
 	for _, c := range use {
 		if err := acc.addAll(c, bm); err != nil {
@@ -536,25 +527,29 @@ type lexDoc struct {
 	cwords  uint16  // words of the current clause matched
 }
 
-// lexAccs keeps accumulators for reuse. Not a sync.Pool: that drops its
-// contents at every collection, and an accumulator spans the index (5 MB
-// on 200,000 provisions), so re-making it after each collection caused
-// more of them.
-var lexAccs = make(chan *lexAccumulator, 8)
+// lexAccumulators keeps accumulators for reuse. Not a sync.Pool: that
+// drops its contents at every collection, and an accumulator spans the
+// index (5 MB on 200,000 provisions), so re-making it after each
+// collection caused more of them.
+type lexAccumulators chan *lexAccumulator
 
-func getLexAccumulator() *lexAccumulator {
+// newLexAccumulators keeps up to 8 accumulators: more than two cores use
+// at once.
+func newLexAccumulators() lexAccumulators { return make(lexAccumulators, 8) }
+
+func (p lexAccumulators) get() *lexAccumulator {
 	select {
-	case a := <-lexAccs:
+	case a := <-p:
 		return a
 	default:
 		return &lexAccumulator{}
 	}
 }
 
-func putLexAccumulator(a *lexAccumulator) {
+func (p lexAccumulators) put(a *lexAccumulator) {
 	a.reset()
 	select {
-	case lexAccs <- a:
+	case p <- a:
 	default: // enough kept
 	}
 }

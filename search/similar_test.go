@@ -93,7 +93,7 @@ func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func
 		t.Fatal(err)
 	}
 	defer r.Close()
-	hits, err := lexicalTop(context.Background(), r, clauses, keep, 1000, budget)
+	hits, err := lexicalTop(context.Background(), r, newLexAccumulators(), clauses, keep, 1000, budget)
 	if err != nil {
 		t.Fatal(err)
 	}
