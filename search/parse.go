@@ -166,7 +166,8 @@ func Parse(s string) (Query, error) {
 			}
 			if facet == FacetYear {
 				if _, _, err := ParseYearRange(value); err != nil {
-					return q, &QueryError{Pos: i + k + 1, Msg: err.Error()}
+					// k counts bytes; Pos counts characters.
+					return q, &QueryError{Pos: i + utf8.RuneCountInString(word[:k]) + 1, Msg: err.Error()}
 				}
 			}
 			q.Filters.Add(facet, value)

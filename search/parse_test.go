@@ -62,6 +62,29 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseErrorPosition checks that an error points at the character
+// (not the byte) where the wrong part begins.
+func TestParseErrorPosition(t *testing.T) {
+	for _, c := range []struct {
+		in  string
+		pos int
+	}{
+		{"year:abc", 5},
+		{"医共体 年:abc", 6},
+		{"年份:二〇二〇", 3},
+	} {
+		_, err := Parse(c.in)
+		var qe *QueryError
+		if !errors.As(err, &qe) {
+			t.Errorf("Parse(%q) = %v, want a QueryError", c.in, err)
+			continue
+		}
+		if qe.Pos != c.pos {
+			t.Errorf("Parse(%q): error at %d, want %d", c.in, qe.Pos, c.pos)
+		}
+	}
+}
+
 func TestParseYearRange(t *testing.T) {
 	for _, c := range []struct {
 		in       string
