@@ -373,9 +373,9 @@ func typeQuery() query.Query {
 	return t
 }
 
-// withFilters restricts q to provisions passing every filter except the
-// facet named skip.
-func withFilters(q query.Query, f Filters, skip string) query.Query {
+// withFilters restricts q to provisions passing every filter, as a query:
+// for the searches outside a pass (which filters from the facet index).
+func withFilters(q query.Query, f Filters) query.Query {
 	// A query names provisions only (their text fields or their ids), so
 	// the record type need not be checked on every match.
 	must := []query.Query{typeQuery()}
@@ -384,7 +384,7 @@ func withFilters(q query.Query, f Filters, skip string) query.Query {
 	}
 	for _, name := range FacetNames {
 		vals := f[name]
-		if name == skip || len(vals) == 0 {
+		if len(vals) == 0 {
 			continue
 		}
 		var any []query.Query

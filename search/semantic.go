@@ -138,7 +138,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 		nearQ = bleve.NewDocIDQuery(ids)
 	}
 	// Filters apply to the nearest as they do to keyword matches.
-	kept, err := e.rankIDs(ctx, withFilters(nearQ, filters, ""), len(ids))
+	kept, err := e.rankIDs(ctx, withFilters(nearQ, filters), len(ids))
 	if err != nil {
 		return nil, nil, 0, nil, err
 	}
@@ -157,7 +157,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 		if err != nil {
 			return nil, nil, 0, nil, err
 		}
-		lexical, err := e.countUpTo(ctx, withFilters(match, filters, ""), fewHits)
+		lexical, err := e.countUpTo(ctx, withFilters(match, filters), fewHits)
 		return nearQ, semOrder, lexical, counted, err
 	}
 	// Hybrid: the keyword head and the nearest fused, then the rest of the
@@ -211,7 +211,7 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding) ([]rank
 		for _, t := range q.Excluded {
 			b.AddMustNot(exactQuery(t.Text))
 		}
-		cands, err := e.rankIDs(ctx, withFilters(b, nil, ""), constrainedDepth)
+		cands, err := e.rankIDs(ctx, b, constrainedDepth)
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +229,7 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding) ([]rank
 		for _, t := range q.Excluded {
 			b.AddQuery(exactQuery(t.Text))
 		}
-		ex, err := e.rankIDs(ctx, withFilters(b, nil, ""), constrainedDepth)
+		ex, err := e.rankIDs(ctx, b, constrainedDepth)
 		if err != nil {
 			return nil, err
 		}
