@@ -63,3 +63,54 @@ func (s *constantSearcher) Weight() float64 { return s.score * s.score }
 
 // SetQueryNorm is ignored: the score is fixed.
 func (s *constantSearcher) SetQueryNorm(float64) {}
+
+// scaledQuery multiplies its child's scores by boost. bleve keeps the
+// boost set on a disjunction or conjunction but does not apply it, so a
+// compound clause that must weigh less (a term the query was widened
+// with, a heading match) is wrapped in this instead.
+type scaledQuery struct {
+	child query.Query
+	boost float64
+}
+
+// scaled returns q with its scores multiplied by boost.
+func scaled(q query.Query, boost float64) query.Query {
+	if boost == 1 {
+		return q
+	}
+	return &scaledQuery{child: q, boost: boost}
+}
+
+// Searcher returns the child's searcher, its scores scaled.
+func (q *scaledQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := q.child.Searcher(ctx, r, m, options)
+	if err != nil {
+		return nil, fmt.Errorf("scaled query: %w", err)
+	}
+	if options.Score == "none" {
+		return s, nil
+	}
+	return &scaledSearcher{Searcher: s, boost: q.boost}, nil
+}
+
+// scaledSearcher multiplies the scores of the searcher it wraps.
+type scaledSearcher struct {
+	bsearch.Searcher
+	boost float64
+}
+
+func (s *scaledSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	d, err := s.Searcher.Next(ctx)
+	if d != nil {
+		d.Score *= s.boost
+	}
+	return d, err
+}
+
+func (s *scaledSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	if d != nil {
+		d.Score *= s.boost
+	}
+	return d, err
+}

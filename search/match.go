@@ -79,9 +79,7 @@ func widen(must query.Query, i int, t Term, u *Understanding) query.Query {
 		if a.term != i {
 			continue
 		}
-		eq := bigramsQuery(a.Term)
-		eq.SetBoost(a.Weight)
-		alts = append(alts, eq)
+		alts = append(alts, scaled(bigramsQuery(a.Term), a.Weight))
 	}
 	if len(alts) == 0 {
 		return must
@@ -100,13 +98,10 @@ func (e *Engine) termQuery(t Term) (must, should query.Query) {
 	if len(words) == 0 {
 		return exact, nil
 	}
-	exact.SetBoost(boostExact)
 	wq := wordsQuery(words, indexer.FieldWords)
-	wq.SetBoost(boostWords)
-	must = bleve.NewDisjunctionQuery(exact, wq)
+	must = bleve.NewDisjunctionQuery(scaled(exact, boostExact), scaled(wq, boostWords))
 	heads := bleve.NewDisjunctionQuery(termQueries(words, indexer.FieldHeadWords)...)
-	heads.SetBoost(boostHeading)
-	return must, heads
+	return must, scaled(heads, boostHeading)
 }
 
 // wordsQuery matches provisions holding the words: all of them for a short
