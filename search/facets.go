@@ -70,11 +70,13 @@ func (c *facetCache) get(ctx context.Context, r index.IndexReader) (*facetIndex,
 	return fi, nil
 }
 
-// stateKey names how r numbers its documents: the segments it reads, in
-// order. Documents keep their numbers while the segments stay the same
-// (a deletion only hides a number), so equal keys mean equal numbering.
-// An empty key means r is not of a kind whose numbering is known, and its
-// facet index is not cached.
+// stateKey names the state r reads: its segments, in order, and how many
+// documents each has deleted. Documents keep their numbers while the
+// segments stay the same, and a segment's deletions only grow, so equal
+// keys mean equal numbering and equal live documents (the match cache
+// relies on the second: a cached match must not outlive its deletion).
+// An empty key means r is not of a kind whose state is known, and
+// nothing read from it is cached.
 func stateKey(r index.IndexReader) string {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
@@ -85,6 +87,10 @@ func stateKey(r index.IndexReader) string {
 		b.WriteString(strconv.FormatUint(s.Id(), 36))
 		b.WriteByte(':')
 		b.WriteString(strconv.FormatUint(s.Count(), 36))
+		b.WriteByte(':')
+		if d := s.Deleted(); d != nil {
+			b.WriteString(strconv.FormatUint(d.GetCardinality(), 36))
+		}
 		b.WriteByte(' ')
 	}
 	return b.String()

@@ -222,3 +222,36 @@ func TestCacheSeesWrites(t *testing.T) {
 		t.Errorf("after deleting it again: %d matches, %d before", after, before)
 	}
 }
+
+// TestCacheForgetsDeletedProvisions checks that cached matches do not
+// outlive a deletion: deleting a document removes its provisions from the
+// next answer of a query cached before.
+func TestCacheForgetsDeletedProvisions(t *testing.T) {
+	ctx := context.Background()
+	e := openEngine(t, t.TempDir(), search.SemanticOptions{Embedder: search.EmbedderOff})
+	defer e.Close()
+	req := search.Request{Query: "健康", Size: search.MaxSize}
+	before, err := e.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Hits) == 0 {
+		t.Fatal("no matches")
+	}
+	gone := before.Hits[0].DocID
+	if err := e.Delete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	after, err := e.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Total >= before.Total {
+		t.Errorf("total %d after deleting %s, %d before", after.Total, gone, before.Total)
+	}
+	for _, h := range after.Hits {
+		if h.DocID == gone {
+			t.Errorf("%s of the deleted document %s still found", h.ID, gone)
+		}
+	}
+}

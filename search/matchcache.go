@@ -31,7 +31,9 @@ type scoredMatches struct {
 	scores []float64
 }
 
-func (m *scoredMatches) bytes() int64 { return int64(len(m.docs))*12 + int64(len(m.key)) + 64 }
+func (m *scoredMatches) bytes() int64 {
+	return int64(cap(m.docs))*4 + int64(cap(m.scores))*8 + int64(len(m.key)) + 64
+}
 
 func newMatchCache(limit int64) *matchCache {
 	return &matchCache{limit: limit, order: list.New(), byKey: map[string]*list.Element{}}
