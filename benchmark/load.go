@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -60,9 +61,9 @@ func (t *HTTPTarget) Name() string { return "policysearch (HTTP)" }
 func (t *HTTPTarget) Supports(kind string) bool {
 	switch kind {
 	case KindSemantic:
-		return contains(t.Modes, "semantic")
+		return slices.Contains(t.Modes, "semantic")
 	case KindHybrid:
-		return contains(t.Modes, "hybrid")
+		return slices.Contains(t.Modes, "hybrid")
 	}
 	return true
 }

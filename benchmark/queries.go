@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,7 +170,7 @@ func Mix(c *Corpus, words Words, o MixOptions) []Query {
 		p := &c.Provisions[rng.IntN(len(c.Provisions))]
 		var ws []string
 		for _, w := range words.Cut(p.Text) {
-			if allHan(w) && utf8.RuneCountInString(w) >= 2 && !contains(ws, w) {
+			if allHan(w) && utf8.RuneCountInString(w) >= 2 && !slices.Contains(ws, w) {
 				ws = append(ws, w)
 			}
 		}
@@ -195,7 +196,7 @@ func Mix(c *Corpus, words Words, o MixOptions) []Query {
 // texts in those modes) when modes offers them, and pins the keyword kinds
 // to keyword mode when the engine has modes at all.
 func WithModes(qs []Query, modes []string) []Query {
-	has := func(m string) bool { return contains(modes, m) }
+	has := func(m string) bool { return slices.Contains(modes, m) }
 	out := make([]Query, 0, len(qs)*2)
 	for _, q := range qs {
 		if q.Kind != KindSimilar && has("keyword") {
@@ -322,15 +323,6 @@ func allHan(s string) bool {
 	return true
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 func countKind(qs []Query, kind string) int {
 	n := 0
 	for _, q := range qs {
@@ -345,7 +337,7 @@ func countKind(qs []Query, kind string) int {
 func Kinds(qs []Query) []string {
 	var out []string
 	for _, q := range qs {
-		if !contains(out, q.Kind) {
+		if !slices.Contains(out, q.Kind) {
 			out = append(out, q.Kind)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -168,10 +169,10 @@ func (r *Report) queryTable(w io.Writer, conc int) {
 		if s.Concurrency != conc {
 			continue
 		}
-		if !contains(targets, s.Target) {
+		if !slices.Contains(targets, s.Target) {
 			targets = append(targets, s.Target)
 		}
-		if !contains(kinds, s.Kind) {
+		if !slices.Contains(kinds, s.Kind) {
 			kinds = append(kinds, s.Kind)
 		}
 		byKey[[2]string{s.Target, s.Kind}] = s

@@ -20,18 +20,7 @@ func TestScaledAndConstantScores(t *testing.T) {
 		tq.SetField(indexer.FieldWords)
 		return tq
 	}
-	scores := func(q query.Query) map[string]float64 {
-		t.Helper()
-		res, err := idx.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]float64{}
-		for _, h := range res.Hits {
-			out[h.ID] = h.Score
-		}
-		return out
-	}
+	scores := func(q query.Query) map[string]float64 { return bleveScores(t, idx, q) }
 	plain := scores(bleve.NewDisjunctionQuery(term()))
 	if len(plain) == 0 {
 		t.Fatal("no matches")

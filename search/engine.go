@@ -257,7 +257,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	out.Facets = counted.facets
-	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	out.TookMS = elapsedMS(start)
 	return out, nil
 }
 

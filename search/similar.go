@@ -232,7 +232,7 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		sh := SimilarHit{Hit: Hit{Provision: c.prov}, Passages: c.passages, SharedTerms: []string{}}
 		sh.Score = roundScore(c.score)
 		for _, w := range e.words.Cut(analyzers.Normalize(c.prov.Text)) {
-			if srcTerms[w] && !contains(sh.SharedTerms, w) {
+			if srcTerms[w] && !slices.Contains(sh.SharedTerms, w) {
 				sh.SharedTerms = append(sh.SharedTerms, w)
 			}
 		}
@@ -740,15 +740,6 @@ func passageMarks(text string, ps []Passage) (string, []string) {
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	m := marker{}
 	return m.markSpans(text, spans)
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func elapsedMS(start time.Time) float64 {

@@ -149,7 +149,7 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 	if corpusDir == "" {
 		corpusDir = filepath.Join(work, fmt.Sprintf("corpus-%gmb-seed%d", o.mb, o.seed))
 		corpusDesc = fmt.Sprintf("gen-corpus --mb %g --seed %d", o.mb, o.seed)
-		if _, err := os.Stat(corpusDir); err != nil || !o.reuse {
+		if !o.reuse || !exists(corpusDir) {
 			gen := o.gen
 			if gen == "" {
 				wd, _ := os.Getwd()
@@ -183,12 +183,10 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 	// Our index, built by a child process so that its peak memory is its own.
 	indexDir := filepath.Join(work, "index")
 	indexStats := filepath.Join(work, "index-stats.json")
-	if _, err := os.Stat(indexStats); err != nil || !o.reuse {
+	if !o.reuse || !exists(indexStats) {
 		logf("indexing with policysearch")
 		_ = os.RemoveAll(indexDir)
-		cmd := exec.CommandContext(ctx, self, "index", "--corpus", corpusDir, "--index", indexDir, "--dict", o.dict, "--stats", indexStats)
-		cmd.Stdout, cmd.Stderr = stderr, stderr
-		if err := cmd.Run(); err != nil {
+		if err := runChild(ctx, stderr, self, "index", "--corpus", corpusDir, "--index", indexDir, "--dict", o.dict, "--stats", indexStats); err != nil {
 			return fmt.Errorf("index the corpus: %w", err)
 		}
 	}
@@ -205,11 +203,9 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 	if o.peer {
 		db := filepath.Join(work, "peer.db")
 		peerStats := filepath.Join(work, "peer-stats.json")
-		if _, err := os.Stat(peerStats); err != nil || !o.reuse {
+		if !o.reuse || !exists(peerStats) {
 			logf("indexing with SQLite FTS5 trigram")
-			cmd := exec.CommandContext(ctx, self, "bench", "--stage", "sqlite", "--corpus", corpusDir, "--db", db, "--stats", peerStats)
-			cmd.Stdout, cmd.Stderr = stderr, stderr
-			if err := cmd.Run(); err != nil {
+			if err := runChild(ctx, stderr, self, "bench", "--stage", "sqlite", "--corpus", corpusDir, "--db", db, "--stats", peerStats); err != nil {
 				return fmt.Errorf("build the peer: %w", err)
 			}
 		}
@@ -425,4 +421,17 @@ func cacheNote(cache bool) string {
 		return "Cache allowed: a query sent again (every round after the warm-up) may be answered from the server's cache of recent matches, as a user paging or changing filters would be."
 	}
 	return "Every search request carried Cache-Control: no-cache, so each was worked out afresh: the figures are the engine's work, not its cache of recent matches."
+}
+
+// runChild runs this program with args as a child process, so that its
+// peak memory is its own, and passes its output to w.
+func runChild(ctx context.Context, w io.Writer, self string, args ...string) error {
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Stdout, cmd.Stderr = w, w
+	return cmd.Run()
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

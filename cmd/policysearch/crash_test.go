@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -276,7 +277,7 @@ func killWhenWriting(t *testing.T, corpus, index string, before []string) bool {
 		case <-time.After(5 * time.Millisecond):
 		}
 		for _, g := range generations(t, index) {
-			if contains(before, g) {
+			if slices.Contains(before, g) {
 				continue
 			}
 			zaps, _ := filepath.Glob(filepath.Join(index, g, "store", "*.zap"))
@@ -287,15 +288,6 @@ func killWhenWriting(t *testing.T, corpus, index string, before []string) bool {
 			}
 		}
 	}
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestKillDuringBuilds kills `policysearch index` half way through a first
