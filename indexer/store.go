@@ -205,6 +205,12 @@ func (s *Store) View(fn func(bleve.Index) error) error {
 // Read runs fn with a reader of one state of the live index: what fn reads
 // is consistent, whatever is written meanwhile.
 func (s *Store) Read(fn func(index.IndexReader) error) error {
+	return s.ReadMapped(func(r index.IndexReader, _ mapping.IndexMapping) error { return fn(r) })
+}
+
+// ReadMapped is Read that also hands fn the index's mapping, which a
+// query needs to build its searcher over r.
+func (s *Store) ReadMapped(fn func(index.IndexReader, mapping.IndexMapping) error) error {
 	return s.View(func(idx bleve.Index) error {
 		adv, err := idx.Advanced()
 		if err != nil {
@@ -215,7 +221,7 @@ func (s *Store) Read(fn func(index.IndexReader) error) error {
 			return fmt.Errorf("open index reader: %w", err)
 		}
 		defer r.Close()
-		return fn(r)
+		return fn(r, idx.Mapping())
 	})
 }
 

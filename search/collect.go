@@ -8,6 +8,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -67,7 +68,199 @@ func (e *Engine) run(ctx context.Context, p pass) (*passResult, error) {
 			return out, err
 		}
 	}
+	if len(p.sortBy) == 0 || len(p.sortBy) == 1 && p.sortBy[0] == "-_score" {
+		return e.scan(ctx, p)
+	}
 	return e.walk(ctx, p)
+}
+
+// scan makes a pass in score order (or unranked, for size 0) by driving
+// the query's searcher itself over one reader: the ranked window, the
+// total and the counts then all come from the same state of the index.
+//
+// Filters join the query as a set of document numbers, so only the
+// provisions passing them are scored. The counts of a facet with an active
+// filter need the matches that pass the other filters, which are worked
+// out from posting bitmaps rather than walked.
+func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
+	var out *passResult
+	err := e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+		fi, err := e.facets.get(ctx, r)
+		if err != nil {
+			return fmt.Errorf("facet index: %w", err)
+		}
+		sets := fi.filterSets(p.filters)
+		extra, err := docNumbers(r, p.extra)
+		if err != nil {
+			return err
+		}
+		q := p.query
+		if q == nil {
+			q = typeQuery()
+		}
+		filter := passing(sets, "")
+		out = &passResult{}
+		var matched *roaring.Bitmap
+		// A query whose every match must be proven by positions (a
+		// quoted phrase) costs as much to count as to score: its matches
+		// are walked once, unfiltered, and only those passing the filters
+		// ranked.
+		whole := filter != nil && p.facets && provenByPositions(q)
+		if p.size > 0 {
+			w := &matchWalk{window: p.from + p.size, scores: true, keep: p.cacheable() && (filter == nil || whole)}
+			walked := restrict(q, filter)
+			if whole {
+				w.rank, walked = filter, q
+			}
+			if err := w.run(ctx, r, m, walked); err != nil {
+				return err
+			}
+			if w.keep {
+				if state := stateKey(r); state != "" {
+					e.matches.put(&scoredMatches{key: state + "\x00" + p.key, docs: w.docs, scores: w.scored})
+				}
+			}
+			if out.hits, err = loadHits(r, w.top.best(p.from), p.fields); err != nil {
+				return err
+			}
+			matched = roaring.New()
+			matched.AddMany(w.docs)
+		}
+		if p.size == 0 || p.facets && filter != nil && !whole {
+			// The matches passing the filters, or, for the counts of the
+			// filtered facets, those passing all filters but one: the
+			// union of those sets bounds the work (no bound when a
+			// single facet is filtered).
+			bound := filter
+			if p.facets {
+				bound = countBound(sets)
+			}
+			if matched, err = newMatchSets(ctx, r, m).of(q, bound, nil); err != nil {
+				return err
+			}
+		}
+		out.matched = int(andCardinality(matched, filter))
+		fi.finish(out, matched, extra, sets, p.facets)
+		return nil
+	})
+	return out, err
+}
+
+// countBound is the set the counts of a search filtered by sets need
+// matches in: for each filtered facet, the provisions passing the other
+// filters. Nil means every provision.
+func countBound(sets map[string]*roaring.Bitmap) *roaring.Bitmap {
+	var bound *roaring.Bitmap
+	for name := range sets {
+		other := passing(sets, name)
+		if other == nil {
+			return nil
+		}
+		bound = or(bound, other)
+	}
+	return bound
+}
+
+// andCardinality counts a ∩ b; a nil b counts a.
+func andCardinality(a, b *roaring.Bitmap) uint64 {
+	if b == nil {
+		return a.GetCardinality()
+	}
+	return a.AndCardinality(b)
+}
+
+// restrict joins q to the provisions of set; a nil set leaves q as it is.
+// The set goes to the required part of a boolean query, and to each part
+// of a disjunction, rather than around them: bleve's boolean searcher,
+// moved forward from outside, can miss the optional part of a match's
+// score.
+func restrict(q query.Query, set *roaring.Bitmap) query.Query {
+	if set == nil {
+		return q
+	}
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			b := *q
+			b.Must = restrict(q.Must, set)
+			return &b
+		}
+	case *query.DisjunctionQuery:
+		d := *q
+		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
+		for i, c := range q.Disjuncts {
+			d.Disjuncts[i] = restrict(c, set)
+		}
+		return &d
+	}
+	return bleve.NewConjunctionQuery(q, &docSetQuery{docs: set})
+}
+
+// matchWalk drives a searcher over every match of a query, keeping their
+// document numbers, the best window of them and, when asked, every score.
+type matchWalk struct {
+	window int             // how many of the best matches to keep
+	rank   *roaring.Bitmap // the provisions that may enter the window (nil: all)
+	scores bool            // score the matches (needed for a window)
+	keep   bool            // keep every score, for the match cache
+
+	docs   []uint32
+	scored []float64
+	top    topMatches
+}
+
+// walkCheckEvery is how many matches a walk takes between looks at its
+// context's cancellation.
+const walkCheckEvery = 4096
+
+func (w *matchWalk) run(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query) error {
+	opts := bsearch.SearcherOptions{}
+	if !w.scores {
+		opts.Score = bleve.ScoreNone
+	}
+	sctx := context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
+		bsearch.GetScoringModelCallbackFn(func() string { return scoringModel(m) }))
+	s, err := q.Searcher(sctx, r, m, opts)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	defer s.Close()
+	pool := bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)
+	bctx := &bsearch.SearchContext{DocumentMatchPool: pool, IndexReader: r}
+	for i := 0; ; i++ {
+		if i%walkCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+		}
+		d, err := s.Next(bctx)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if d == nil {
+			return nil
+		}
+		n, err := docNumber(d.IndexInternalID)
+		if err != nil {
+			return err
+		}
+		w.docs = append(w.docs, n)
+		if w.keep {
+			w.scored = append(w.scored, d.Score)
+		}
+		if w.window > 0 && (w.rank == nil || w.rank.Contains(n)) {
+			w.top.offer(rankedDoc{n, d.Score}, w.window)
+		}
+		pool.Put(d)
+	}
+}
+
+// scoringModel is the scoring model m asks for.
+func scoringModel(m mapping.IndexMapping) string {
+	if im, ok := m.(*mapping.IndexMappingImpl); ok && im.ScoringModel != "" {
+		return im.ScoringModel
+	}
+	return index.DefaultScoringModel
 }
 
 // walk makes the pass through bleve.
@@ -97,7 +290,9 @@ func (e *Engine) walk(ctx context.Context, p pass) (*passResult, error) {
 		e.matches.put(&scoredMatches{key: m.index.key + "\x00" + p.key, docs: m.docs, scores: m.scored})
 	}
 	out := &passResult{hits: res.Hits, matched: m.kept}
-	m.index.finish(out, m.docs, m.extraDocs, m.sets, p.facets)
+	matched := roaring.New()
+	matched.AddMany(m.docs)
+	m.index.finish(out, matched, m.extraDocs, m.sets, p.facets)
 	return out, nil
 }
 
@@ -130,47 +325,46 @@ func (e *Engine) fromCache(ctx context.Context, r index.IndexReader, p pass) (*p
 			continue
 		}
 		out.matched++
-		s := cached.scores[i]
-		if top.Len() < window {
-			heap.Push(top, rankedDoc{n, s})
-		} else if top.worse(rankedDoc{n, s}, 0) {
-			top.docs[0] = rankedDoc{n, s}
-			heap.Fix(top, 0)
-		}
+		top.offer(rankedDoc{n, cached.scores[i]}, window)
 	}
-	ranked := make([]rankedDoc, top.Len())
-	for i := len(ranked) - 1; i >= 0; i-- {
-		ranked[i] = heap.Pop(top).(rankedDoc)
+	if out.hits, err = loadHits(r, top.best(p.from), p.fields); err != nil {
+		return nil, err
 	}
-	if p.from < len(ranked) {
-		for _, d := range ranked[p.from:] {
-			h, err := loadHit(r, d, p.fields)
-			if err != nil {
-				return nil, err
-			}
-			if h != nil {
-				out.hits = append(out.hits, h)
-			}
-		}
-	}
-	fi.finish(out, cached.docs, extra, sets, p.facets)
+	matched := roaring.New()
+	matched.AddMany(cached.docs)
+	fi.finish(out, matched, extra, sets, p.facets)
 	return out, nil
 }
 
 // finish sets the total and, when asked, the facet counts of a pass whose
-// matches were docs, joined by extra.
-func (fi *facetIndex) finish(out *passResult, docs, extra []uint32, sets map[string]*roaring.Bitmap, facets bool) {
-	all := roaring.New()
-	all.AddMany(docs)
-	all.AddMany(extra)
-	if pass := passing(sets, ""); pass != nil {
-		out.total = int(all.AndCardinality(pass))
-	} else {
-		out.total = int(all.GetCardinality())
+// matches are matched (at least those passing the filters), joined by
+// extra.
+func (fi *facetIndex) finish(out *passResult, matched *roaring.Bitmap, extra []uint32, sets map[string]*roaring.Bitmap, facets bool) {
+	all := matched
+	if len(extra) > 0 {
+		all = matched.Clone()
+		all.AddMany(extra)
 	}
+	out.total = int(andCardinality(all, passing(sets, "")))
 	if facets {
 		out.facets = fi.counts(all, sets)
 	}
+}
+
+// loadHits loads the hits of ranked, leaving out documents deleted
+// meanwhile.
+func loadHits(r index.IndexReader, ranked []rankedDoc, fields []string) ([]*bsearch.DocumentMatch, error) {
+	var out []*bsearch.DocumentMatch
+	for _, d := range ranked {
+		h, err := loadHit(r, d, fields)
+		if err != nil {
+			return nil, err
+		}
+		if h != nil {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 // loadHit makes the hit of document n as bleve would: its id, score and
@@ -236,6 +430,28 @@ type rankedDoc struct {
 type topMatches struct{ docs []rankedDoc }
 
 func (t *topMatches) Len() int { return len(t.docs) }
+
+// best empties the heap into the matches from rank from on, best first.
+func (t *topMatches) best(from int) []rankedDoc {
+	ranked := make([]rankedDoc, t.Len())
+	for i := len(ranked) - 1; i >= 0; i-- {
+		ranked[i] = heap.Pop(t).(rankedDoc)
+	}
+	if from >= len(ranked) {
+		return nil
+	}
+	return ranked[from:]
+}
+
+// offer keeps d if it is among the best n seen.
+func (t *topMatches) offer(d rankedDoc, n int) {
+	if t.Len() < n {
+		heap.Push(t, d)
+	} else if t.worse(d, 0) {
+		t.docs[0] = d
+		heap.Fix(t, 0)
+	}
+}
 
 // worse reports whether d ranks above the match at i (so would replace it).
 func (t *topMatches) worse(d rankedDoc, i int) bool { return before(d, t.docs[i]) }

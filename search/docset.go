@@ -1,0 +1,80 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// docSetQuery matches the provisions of a set of document numbers of one
+// index state, scoring nothing. Joined to a query in a conjunction it
+// restricts the query to the set: bleve's conjunction leads with its
+// smallest part and moves the others to each of its documents, so a
+// filtered search scores only the provisions that pass the filters
+// instead of every match.
+type docSetQuery struct {
+	docs *roaring.Bitmap
+}
+
+// Searcher returns a searcher over the set. The numbers are those of the
+// state the facet index was read from, which must be r's.
+func (q *docSetQuery) Searcher(_ context.Context, _ index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	return &docSetSearcher{docs: q.docs, it: q.docs.Iterator()}, nil
+}
+
+// docSetSearcher walks a set of document numbers in order.
+type docSetSearcher struct {
+	docs *roaring.Bitmap
+	it   roaring.IntPeekable
+}
+
+func (s *docSetSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if !s.it.HasNext() {
+		return nil, nil
+	}
+	return s.match(ctx, s.it.Next()), nil
+}
+
+func (s *docSetSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	n, err := docNumber(id)
+	if err != nil {
+		return nil, err
+	}
+	s.it.AdvanceIfNeeded(n)
+	return s.Next(ctx)
+}
+
+func (s *docSetSearcher) match(ctx *bsearch.SearchContext, n uint32) *bsearch.DocumentMatch {
+	d := ctx.DocumentMatchPool.Get()
+	if cap(d.IndexInternalID) < 8 {
+		d.IndexInternalID = make(index.IndexInternalID, 8)
+	}
+	d.IndexInternalID = d.IndexInternalID[:8]
+	binary.BigEndian.PutUint64(d.IndexInternalID, uint64(n))
+	return d
+}
+
+// Close releases nothing: the set belongs to the facet index.
+func (s *docSetSearcher) Close() error { return nil }
+
+// Weight is zero: the set takes no part in the score or its norm.
+func (s *docSetSearcher) Weight() float64 { return 0 }
+
+// SetQueryNorm is ignored: the set scores nothing.
+func (s *docSetSearcher) SetQueryNorm(float64) {}
+
+// Count is the size of the set, which lets a conjunction lead with it.
+func (s *docSetSearcher) Count() uint64 { return s.docs.GetCardinality() }
+
+// Min is zero: the searcher is not a disjunction.
+func (s *docSetSearcher) Min() int { return 0 }
+
+// Size is the searcher's own footprint; the set is shared.
+func (s *docSetSearcher) Size() int { return 64 }
+
+// DocumentMatchPoolSize is one: a match is handed out at a time.
+func (s *docSetSearcher) DocumentMatchPoolSize() int { return 1 }

@@ -1,0 +1,342 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The set of provisions a query matches, without scores, is what the facet
+// counts of a filtered search need: bleve would find it by walking every
+// match through the query's searchers, which costs about what scoring them
+// does. Most of a query is terms joined by and, or and not, whose matches
+// are the posting bitmaps the index stores, so the set is worked out with
+// bitmap operations; only a phrase needs its positions read, and only in
+// the provisions that hold all its terms and are not already known to
+// match.
+
+// matchSets works out match sets over one state of the index.
+type matchSets struct {
+	ctx context.Context
+	r   index.IndexReader
+	m   mapping.IndexMapping
+	// segs and offsets are r's segments and the first document number of
+	// each; nil when r is not a scorch snapshot, and every set is then
+	// found by walking.
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64
+}
+
+func newMatchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) *matchSets {
+	s := &matchSets{ctx: ctx, r: r, m: m}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		s.segs = snap.Segments()
+		var next uint64
+		for _, seg := range s.segs {
+			s.offsets = append(s.offsets, next)
+			next += seg.Segment().Count() // deleted documents keep their numbers
+		}
+	}
+	return s
+}
+
+// of returns the provisions q matches among within (nil: all). Those in
+// known may be left out: a caller passes the provisions it already counts
+// as matching, and need not have them proven again. The set returned may
+// be shared (within itself, or a filter's set) and must not be changed.
+func (s *matchSets) of(q query.Query, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+	if err := s.ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if s.segs == nil {
+		return s.walk(q, within)
+	}
+	switch q := q.(type) {
+	case *query.TermQuery:
+		if q.Field() != "" {
+			return s.term(q.Field(), q.Term, within)
+		}
+	case *query.PrefixQuery:
+		if q.Field() != "" {
+			return s.prefix(q.Field(), q.Prefix, within)
+		}
+	case *query.ConjunctionQuery:
+		acc := within
+		for _, c := range q.Conjuncts {
+			set, err := s.of(c, acc, known)
+			if err != nil {
+				return nil, err
+			}
+			acc = set
+			if acc.IsEmpty() {
+				break
+			}
+		}
+		if acc == nil {
+			return s.walk(q, within) // no parts: as bleve has it
+		}
+		return acc, nil
+	case *query.DisjunctionQuery:
+		return s.disjunction(q, within, known)
+	case *query.BooleanQuery:
+		return s.boolean(q, within, known)
+	case *query.PhraseQuery:
+		return s.phrase(q, within, known)
+	case *scaledQuery:
+		return s.of(q.child, within, known)
+	case *constantQuery:
+		return s.of(q.child, within, known)
+	case *docSetQuery:
+		return and(q.docs, within), nil
+	}
+	return s.walk(q, within)
+}
+
+// disjunction: a provision matching at least min of the parts (one when
+// min is zero). With one needed, the parts that need no positions go first
+// so that a phrase is checked only where nothing else matched.
+func (s *matchSets) disjunction(q *query.DisjunctionQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+	need := max(1, int(q.Min))
+	if need > len(q.Disjuncts) {
+		return roaring.New(), nil
+	}
+	if need == 1 {
+		acc := roaring.New()
+		parts := make([]query.Query, 0, len(q.Disjuncts))
+		for _, c := range q.Disjuncts {
+			if !readsPositions(c) {
+				parts = append(parts, c)
+			}
+		}
+		for _, c := range q.Disjuncts {
+			if readsPositions(c) {
+				parts = append(parts, c)
+			}
+		}
+		for _, c := range parts {
+			set, err := s.of(c, within, or(known, acc))
+			if err != nil {
+				return nil, err
+			}
+			acc.Or(set)
+		}
+		return acc, nil
+	}
+	// atLeast[k] holds the provisions in at least k+1 of the parts seen.
+	atLeast := make([]*roaring.Bitmap, need)
+	for i := range atLeast {
+		atLeast[i] = roaring.New()
+	}
+	for _, c := range q.Disjuncts {
+		set, err := s.of(c, within, known)
+		if err != nil {
+			return nil, err
+		}
+		for k := need - 1; k > 0; k-- {
+			atLeast[k].Or(roaring.And(atLeast[k-1], set))
+		}
+		atLeast[0].Or(set)
+	}
+	return atLeast[need-1], nil
+}
+
+// boolean: the required parts, less the excluded ones; the optional parts
+// only add to the score unless nothing is required.
+func (s *matchSets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+	if should, ok := q.Should.(*query.DisjunctionQuery); q.Must == nil || q.Should != nil && (!ok || should.Min > 0) {
+		return s.walk(q, within) // the optional parts are required
+	}
+	set, err := s.of(q.Must, within, known)
+	if err != nil {
+		return nil, err
+	}
+	if q.MustNot == nil || set.IsEmpty() {
+		return set, nil
+	}
+	// What is excluded must be proven in full among what matched: a
+	// provision left out here would be wrongly kept.
+	not, err := s.of(q.MustNot, set, nil)
+	if err != nil {
+		return nil, err
+	}
+	return roaring.AndNot(set, not), nil
+}
+
+// phrase: the provisions holding every term of the phrase, checked for
+// their positions by bleve where not already known.
+func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+	if q.Field() == "" || slices.Contains(q.Terms, "") {
+		return s.walk(q, within) // a default field or a gap: bleve's to resolve
+	}
+	cands := within
+	for _, t := range q.Terms {
+		set, err := s.term(q.Field(), t, cands)
+		if err != nil {
+			return nil, err
+		}
+		cands = set
+		if cands.IsEmpty() {
+			return cands, nil
+		}
+	}
+	if cands == nil {
+		return s.walk(q, within)
+	}
+	if known != nil {
+		cands = roaring.AndNot(cands, known)
+	}
+	if cands.IsEmpty() {
+		return cands, nil
+	}
+	return s.walk(q, cands)
+}
+
+// term reads the term's posting bitmap in every segment.
+func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	for i, seg := range s.segs {
+		dict, err := seg.Segment().Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", field, err)
+		}
+		pl, err := dict.PostingsList([]byte(term), seg.Deleted(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+		}
+		if pl.Count() == 0 {
+			continue
+		}
+		it := pl.Iterator(false, false, false, nil)
+		if opt, ok := it.(segment.OptimizablePostingsIterator); ok {
+			if bm := opt.ActualBitmap(); bm != nil {
+				out.Or(roaring.AddOffset64(bm, int64(s.offsets[i])))
+				continue
+			}
+		}
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+			}
+			if p == nil {
+				break
+			}
+			out.Add(uint32(s.offsets[i] + p.Number()))
+		}
+	}
+	return and(out, within), nil
+}
+
+// prefix joins the bitmaps of every term starting with prefix.
+func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	dict, err := s.r.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", field, err)
+	}
+	defer dict.Close()
+	out := roaring.New()
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", field, err)
+		}
+		if e == nil {
+			break
+		}
+		set, err := s.term(field, e.Term, within)
+		if err != nil {
+			return nil, err
+		}
+		out.Or(set)
+	}
+	return out, nil
+}
+
+// walk finds q's matches among within by running its searcher unscored.
+func (s *matchSets) walk(q query.Query, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	w := &matchWalk{}
+	if err := w.run(s.ctx, s.r, s.m, restrict(q, within)); err != nil {
+		return nil, err
+	}
+	out := roaring.New()
+	out.AddMany(w.docs)
+	return out, nil
+}
+
+// readsPositions reports whether matching q needs term positions.
+func readsPositions(q query.Query) bool {
+	switch q := q.(type) {
+	case *query.PhraseQuery, *query.MatchPhraseQuery, *query.MultiPhraseQuery:
+		return true
+	case *query.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			if readsPositions(c) {
+				return true
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			if readsPositions(c) {
+				return true
+			}
+		}
+	case *query.BooleanQuery:
+		return q.Must != nil && readsPositions(q.Must) || q.MustNot != nil && readsPositions(q.MustNot)
+	case *scaledQuery:
+		return readsPositions(q.child)
+	case *constantQuery:
+		return readsPositions(q.child)
+	}
+	return false
+}
+
+// provenByPositions reports whether every match of q must be proven by
+// term positions: a part that is required holds nothing but phrases.
+func provenByPositions(q query.Query) bool {
+	switch q := q.(type) {
+	case *query.PhraseQuery, *query.MatchPhraseQuery, *query.MultiPhraseQuery:
+		return true
+	case *query.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			if !provenByPositions(c) {
+				return false
+			}
+		}
+		return len(q.Disjuncts) > 0
+	case *query.ConjunctionQuery:
+		return slices.ContainsFunc(q.Conjuncts, provenByPositions)
+	case *query.BooleanQuery:
+		return q.Must != nil && provenByPositions(q.Must)
+	case *scaledQuery:
+		return provenByPositions(q.child)
+	case *constantQuery:
+		return provenByPositions(q.child)
+	}
+	return false
+}
+
+// and intersects a with b; a nil b leaves a whole.
+func and(a, b *roaring.Bitmap) *roaring.Bitmap {
+	if b == nil {
+		return a
+	}
+	return roaring.And(a, b)
+}
+
+// or joins two sets, either of which may be nil.
+func or(a, b *roaring.Bitmap) *roaring.Bitmap {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return roaring.Or(a, b)
+}

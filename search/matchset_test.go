@@ -1,0 +1,78 @@
+package search
+
+import (
+	"context"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/policysearch/policysearch/seeds"
+)
+
+// TestMatchSetsAgreeWithTheWalk checks the match sets worked out from
+// posting bitmaps against bleve's own walk of the same queries (as the
+// engine builds them, widened by what it understood), over the whole index
+// and within a filter's provisions: single characters, words, phrases,
+// sentences needing most of their words, exclusions and several terms.
+func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
+	ctx := context.Background()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	texts := []string{
+		"年", "健康", "医共体", "家庭医生签约", `"疫情防控" -核酸`, "健康 -服务", "两慢病",
+		"老百姓看病难看病贵怎么办", "推进 县域 医疗", `"卫生健康事业高质量发展"`, "看不起病",
+		// Phrases whose bigrams a few provisions hold apart, not in a row.
+		`"管理服务"`, `"机构医疗"`, `服务 -"管理服务"`,
+	}
+	checked := 0
+	err = e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+		fi, err := e.facets.get(ctx, r)
+		if err != nil {
+			return err
+		}
+		city := passing(fi.filterSets(Filters{FacetCity: {"温州"}}), "")
+		for _, text := range texts {
+			pq, err := Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := e.matchQuery(pq, e.under.Understand(pq))
+			walked := &matchWalk{}
+			if err := walked.run(ctx, r, m, q); err != nil {
+				return err
+			}
+			all := roaring.New()
+			all.AddMany(walked.docs)
+			for _, within := range []*roaring.Bitmap{nil, city} {
+				got, err := newMatchSets(ctx, r, m).of(q, within, nil)
+				if err != nil {
+					return err
+				}
+				want := and(all, within)
+				if !got.Equals(want) {
+					t.Errorf("%s (within %v): %d provisions from bitmaps, %d walked", text, within != nil, got.GetCardinality(), want.GetCardinality())
+				}
+				if !want.IsEmpty() {
+					checked++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < len(texts) {
+		t.Errorf("only %d of the cases matched anything: the test proves little", checked)
+	}
+}
