@@ -225,16 +225,6 @@ func (s *Store) ReadMapped(fn func(index.IndexReader, mapping.IndexMapping) erro
 	})
 }
 
-// Mapping returns the live index's mapping (nil when the store is closed).
-func (s *Store) Mapping() mapping.IndexMapping {
-	var m mapping.IndexMapping
-	_ = s.View(func(idx bleve.Index) error {
-		m = idx.Mapping()
-		return nil
-	})
-	return m
-}
-
 // Search runs req on the live index.
 func (s *Store) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	var res *bleve.SearchResult

@@ -100,17 +100,34 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		}
 		filter := passing(sets, "")
 		out = &passResult{}
-		var matched *roaring.Bitmap
-		// A query whose every match must be proven by positions (a
+		// With filters, the matches are worked out first from posting
+		// bitmaps: those passing the filters, or, when the filtered facets
+		// are counted, those passing all filters but one (the union of
+		// those sets bounds the work; no bound when a single facet is
+		// filtered). Only the matches passing the filters are then
+		// scored. A query whose every match must be proven by positions (a
 		// quoted phrase) costs as much to count as to score: its matches
-		// are walked once, unfiltered, and only those passing the filters
+		// are walked once, unfiltered, and those passing the filters
 		// ranked.
 		whole := filter != nil && p.facets && provenByPositions(q)
+		var matched, ranked *roaring.Bitmap
+		if filter != nil && !whole || p.size == 0 {
+			bound := filter
+			if p.facets {
+				bound = countBound(sets)
+			}
+			if matched, err = newMatchSets(ctx, r, m).of(q, bound, nil); err != nil {
+				return err
+			}
+			ranked = and(matched, filter)
+		}
 		if p.size > 0 {
-			w := &matchWalk{window: p.from + p.size, scores: true, keep: p.cacheable() && (filter == nil || whole)}
-			walked := restrict(q, filter)
-			if whole {
-				w.rank, walked = filter, q
+			w := &matchWalk{window: p.from + p.size, scores: true, keep: p.cacheable() && ranked == nil}
+			walked := q
+			if ranked != nil {
+				walked = restrict(q, ranked)
+			} else if whole {
+				w.rank = filter
 			}
 			if err := w.run(ctx, r, m, walked); err != nil {
 				return err
@@ -123,20 +140,9 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 			if out.hits, err = loadHits(r, w.top.best(p.from), p.fields); err != nil {
 				return err
 			}
-			matched = roaring.New()
-			matched.AddMany(w.docs)
-		}
-		if p.size == 0 || p.facets && filter != nil && !whole {
-			// The matches passing the filters, or, for the counts of the
-			// filtered facets, those passing all filters but one: the
-			// union of those sets bounds the work (no bound when a
-			// single facet is filtered).
-			bound := filter
-			if p.facets {
-				bound = countBound(sets)
-			}
-			if matched, err = newMatchSets(ctx, r, m).of(q, bound, nil); err != nil {
-				return err
+			if matched == nil {
+				matched = roaring.New()
+				matched.AddMany(w.docs)
 			}
 		}
 		out.matched = int(andCardinality(matched, filter))
@@ -263,7 +269,8 @@ func scoringModel(m mapping.IndexMapping) string {
 	return index.DefaultScoringModel
 }
 
-// walk makes the pass through bleve.
+// walk makes the pass through bleve, whose collector orders the window by
+// the sort given (a year order).
 func (e *Engine) walk(ctx context.Context, p pass) (*passResult, error) {
 	q := p.query
 	if q == nil {
@@ -277,7 +284,7 @@ func (e *Engine) walk(ctx context.Context, p pass) (*passResult, error) {
 	if p.size == 0 {
 		req.Score = bleve.ScoreNone
 	}
-	m := &matchSet{ctx: ctx, cache: e.facets, filters: p.filters, extra: p.extra, scores: p.cacheable()}
+	m := &matchSet{ctx: ctx, cache: e.facets, filters: p.filters, extra: p.extra}
 	ctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(m.handler))
 	res, err := e.store.Search(ctx, req)
 	if err != nil {
@@ -285,9 +292,6 @@ func (e *Engine) walk(ctx context.Context, p pass) (*passResult, error) {
 	}
 	if m.index == nil {
 		return nil, errors.New("search: the match collector was not used")
-	}
-	if m.scores && m.index.key != "" {
-		e.matches.put(&scoredMatches{key: m.index.key + "\x00" + p.key, docs: m.docs, scores: m.scored})
 	}
 	out := &passResult{hits: res.Hits, matched: m.kept}
 	matched := roaring.New()
@@ -473,19 +477,16 @@ func before(a, b rankedDoc) bool {
 }
 
 // matchSet sits between bleve's searcher and its top-N collector: it
-// records every match's document number (and score, for the cache) and
-// lets through to the ranking only the matches passing the filters.
+// records every match's document number and lets through to the ranking only the matches passing the filters.
 type matchSet struct {
 	ctx     context.Context
 	cache   *facetCache
 	filters Filters
 	extra   []string
-	scores  bool
 
 	index     *facetIndex
 	sets      map[string]*roaring.Bitmap
 	docs      []uint32 // every match, in index order
-	scored    []float64
 	extraDocs []uint32
 	kept      int
 }
@@ -517,9 +518,6 @@ func (m *matchSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHa
 			return err
 		}
 		m.docs = append(m.docs, n)
-		if m.scores {
-			m.scored = append(m.scored, d.Score)
-		}
 		if filter != nil && !filter.Contains(n) {
 			sctx.DocumentMatchPool.Put(d)
 			return nil

@@ -310,8 +310,8 @@ func (e *Engine) similarClauses(terms []WeightedTerm, concepts []string) []simil
 // the same scores on 200,000 provisions).
 func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause, exclude []query.Query, filters Filters, n int) ([]rankedID, error) {
 	var out []rankedID
-	err := e.store.Read(func(r index.IndexReader) error {
-		keep, err := e.admitted(ctx, r, exclude, filters)
+	err := e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+		keep, err := e.admitted(ctx, r, m, exclude, filters)
 		if err != nil {
 			return err
 		}
@@ -334,11 +334,11 @@ func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause,
 
 // admitted returns a test of whether a document (by number) passes the
 // filters and is not excluded.
-func (e *Engine) admitted(ctx context.Context, r index.IndexReader, exclude []query.Query, filters Filters) (func(uint64) bool, error) {
+func (e *Engine) admitted(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, exclude []query.Query, filters Filters) (func(uint64) bool, error) {
 	var skip *roaring.Bitmap
 	if len(exclude) > 0 {
 		var err error
-		if skip, err = matchingDocs(ctx, r, e.store.Mapping(), bleve.NewDisjunctionQuery(exclude...)); err != nil {
+		if skip, err = newMatchSets(ctx, r, m).of(bleve.NewDisjunctionQuery(exclude...), nil, nil); err != nil {
 			return nil, fmt.Errorf("excluded provisions: %w", err)
 		}
 	}
@@ -353,30 +353,6 @@ func (e *Engine) admitted(ctx context.Context, r index.IndexReader, exclude []qu
 		}
 		return (skip == nil || !skip.Contains(uint32(doc))) && (pass == nil || pass.Contains(uint32(doc)))
 	}, nil
-}
-
-// matchingDocs returns the numbers of the documents q matches.
-func matchingDocs(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query) (*roaring.Bitmap, error) {
-	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: bleve.ScoreNone})
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
-	out := roaring.New()
-	for {
-		d, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if d == nil {
-			return out, nil
-		}
-		if v := d.IndexInternalID.Value(); v <= math.MaxUint32 {
-			out.Add(uint32(v))
-		}
-		sctx.DocumentMatchPool.Put(d)
-	}
 }
 
 // lexClause is a clause with its words' postings.
