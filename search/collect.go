@@ -77,11 +77,6 @@ func (e *Engine) run(ctx context.Context, p pass) (*passResult, error) {
 // scan makes a pass in score order (or unranked, for size 0) by driving
 // the query's searcher itself over one reader: the ranked window, the
 // total and the counts then all come from the same state of the index.
-//
-// Filters join the query as a set of document numbers, so only the
-// provisions passing them are scored. The counts of a facet with an active
-// filter need the matches that pass the other filters, which are worked
-// out from posting bitmaps rather than walked.
 func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 	var out *passResult
 	err := e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
