@@ -15,11 +15,11 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// pass is one walk over a query's matches that yields, together, the
-// ranked window, the total and the facet counts. Filters are applied to
-// the matches as they are collected, from the facet index, rather than
-// joined to the query: the unfiltered match set is what the counts of a
-// filtered facet need, and a filter clause would add its own score.
+// pass is one search of a query's matches that yields, together, the
+// ranked window, the total and the facet counts. Filters are taken from
+// the facet index's sets of provisions rather than added to the query as
+// clauses: the counts of a filtered facet need the matches outside the
+// filter too, and a filter clause would add its own score.
 type pass struct {
 	query   query.Query // nil: every provision (browsing by filters)
 	filters Filters
@@ -47,36 +47,29 @@ type passResult struct {
 	facets         map[string][]FacetValue
 }
 
-// cacheable says whether the pass's window is in score order, which is
-// what the match cache can rank.
-func (p pass) cacheable() bool {
-	return p.key != "" && p.size > 0 &&
-		(len(p.sortBy) == 0 || len(p.sortBy) == 1 && p.sortBy[0] == "-_score")
+// scoreOrder says whether the pass's window is in score order.
+func (p pass) scoreOrder() bool {
+	return len(p.sortBy) == 0 || len(p.sortBy) == 1 && p.sortBy[0] == "-_score"
 }
 
-// run makes the pass, from the match cache when it holds the query's
-// matches in the current index state.
+// cacheable says whether the pass's matches go to (and may come from) the
+// match cache, which ranks by score.
+func (p pass) cacheable() bool {
+	return p.key != "" && p.size > 0 && p.scoreOrder()
+}
+
+// run makes the pass.
 func (e *Engine) run(ctx context.Context, p pass) (*passResult, error) {
-	if p.cacheable() && !p.noCache {
-		var out *passResult
-		err := e.store.Read(func(r index.IndexReader) error {
-			var err error
-			out, err = e.fromCache(ctx, r, p)
-			return err
-		})
-		if err != nil || out != nil {
-			return out, err
-		}
-	}
-	if len(p.sortBy) == 0 || len(p.sortBy) == 1 && p.sortBy[0] == "-_score" {
+	if p.scoreOrder() {
 		return e.scan(ctx, p)
 	}
 	return e.walk(ctx, p)
 }
 
-// scan makes a pass in score order (or unranked, for size 0) by driving
-// the query's searcher itself over one reader: the ranked window, the
-// total and the counts then all come from the same state of the index.
+// scan makes a pass in score order (or unranked, for size 0) over one
+// reader, from the match cache when it holds the query's matches in that
+// state: the ranked window, the total and the counts then all come from
+// the same state of the index.
 func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 	var out *passResult
 	err := e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
@@ -89,62 +82,85 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		if err != nil {
 			return err
 		}
-		q := p.query
-		if q == nil {
-			q = typeQuery()
-		}
 		filter := passing(sets, "")
-		out = &passResult{}
-		// With filters, the matches are worked out first from posting
-		// bitmaps: those passing the filters, or, when the filtered facets
-		// are counted, those passing all filters but one (the union of
-		// those sets bounds the work; no bound when a single facet is
-		// filtered). Only the matches passing the filters are then
-		// scored. A query whose every match must be proven by positions (a
-		// quoted phrase) costs as much to count as to score: its matches
-		// are walked once, unfiltered, and those passing the filters
-		// ranked.
-		whole := filter != nil && p.facets && provenByPositions(q)
-		var matched, ranked *roaring.Bitmap
-		if filter != nil && !whole || p.size == 0 {
-			bound := filter
-			if p.facets {
-				bound = countBound(sets)
-			}
-			if matched, err = newMatchSets(ctx, r, m).of(q, bound, nil); err != nil {
-				return err
-			}
-			ranked = and(matched, filter)
+		cacheKey := ""
+		if p.cacheable() && fi.key != "" {
+			cacheKey = fi.key + "\x00" + p.key
 		}
-		if p.size > 0 {
-			w := &matchWalk{window: p.from + p.size, scores: true, keep: p.cacheable() && ranked == nil}
-			walked := q
-			if ranked != nil {
-				walked = restrict(q, ranked)
-			} else if whole {
-				w.rank = filter
-			}
-			if err := w.run(ctx, r, m, walked); err != nil {
-				return err
-			}
-			if w.keep {
-				if state := stateKey(r); state != "" {
-					e.matches.put(&scoredMatches{key: state + "\x00" + p.key, docs: w.docs, scores: w.scored})
-				}
-			}
-			if out.hits, err = loadHits(r, w.top.best(p.from), p.fields); err != nil {
-				return err
-			}
-			if matched == nil {
-				matched = roaring.New()
-				matched.AddMany(w.docs)
-			}
+		var (
+			ranked  []rankedDoc
+			matched *roaring.Bitmap
+		)
+		var cached *scoredMatches
+		if !p.noCache {
+			cached = e.matches.get(cacheKey)
 		}
-		out.matched = int(andCardinality(matched, filter))
+		if cached != nil {
+			ranked, matched = cached.rank(filter, p.from, p.size)
+		} else if ranked, matched, err = e.search(ctx, r, m, p, sets, filter, cacheKey); err != nil {
+			return err
+		}
+		out = &passResult{matched: int(andCardinality(matched, filter))}
+		if out.hits, err = loadHits(r, ranked, p.fields); err != nil {
+			return err
+		}
 		fi.finish(out, matched, extra, sets, p.facets)
 		return nil
 	})
 	return out, err
+}
+
+// search finds the pass's matches in the state r reads, and its window
+// from rank p.from on; the matches are those passing the filters at least.
+// Scored matches walked unfiltered are cached under cacheKey, when given.
+//
+// With filters, the matches are worked out first from posting bitmaps:
+// those passing the filters, or, when the filtered facets are counted,
+// those passing all filters but one (the union of those sets bounds the
+// work; no bound when a single facet is filtered). Only the matches
+// passing the filters are then scored. A query whose every match must be
+// proven by positions (a quoted phrase) costs as much to count as to
+// score: its matches are walked once, unfiltered, and those passing the
+// filters ranked.
+func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]rankedDoc, *roaring.Bitmap, error) {
+	q := p.query
+	if q == nil {
+		q = typeQuery()
+	}
+	whole := filter != nil && p.facets && provenByPositions(q)
+	var matched, ranked *roaring.Bitmap
+	if filter != nil && !whole || p.size == 0 {
+		bound := filter
+		if p.facets {
+			bound = countBound(sets)
+		}
+		var err error
+		if matched, err = newMatchSets(ctx, r, m).of(q, bound, nil); err != nil {
+			return nil, nil, err
+		}
+		ranked = and(matched, filter)
+	}
+	if p.size == 0 {
+		return nil, matched, nil
+	}
+	w := &matchWalk{window: p.from + p.size, scores: true, keep: cacheKey != "" && ranked == nil}
+	walked := q
+	if ranked != nil {
+		walked = restrict(q, ranked)
+	} else if whole {
+		w.rank = filter
+	}
+	if err := w.run(ctx, r, m, walked); err != nil {
+		return nil, nil, err
+	}
+	if w.keep {
+		e.matches.put(&scoredMatches{key: cacheKey, docs: w.docs, scores: w.scored})
+	}
+	if matched == nil {
+		matched = roaring.New()
+		matched.AddMany(w.docs)
+	}
+	return w.top.best(p.from), matched, nil
 }
 
 // countBound is the set the counts of a search filtered by sets need
@@ -292,46 +308,6 @@ func (e *Engine) walk(ctx context.Context, p pass) (*passResult, error) {
 	matched := roaring.New()
 	matched.AddMany(m.docs)
 	m.index.finish(out, matched, m.extraDocs, m.sets, p.facets)
-	return out, nil
-}
-
-// fromCache answers the pass from the cached matches of its query in the
-// state r reads; it returns nil when they are not cached.
-func (e *Engine) fromCache(ctx context.Context, r index.IndexReader, p pass) (*passResult, error) {
-	state := stateKey(r)
-	if state == "" {
-		return nil, nil
-	}
-	cached := e.matches.get(state + "\x00" + p.key)
-	if cached == nil {
-		return nil, nil
-	}
-	fi, err := e.facets.get(ctx, r)
-	if err != nil {
-		return nil, fmt.Errorf("facet index: %w", err)
-	}
-	sets := fi.filterSets(p.filters)
-	extra, err := docNumbers(r, p.extra)
-	if err != nil {
-		return nil, err
-	}
-	filter := passing(sets, "")
-	window := p.from + p.size
-	top := &topMatches{}
-	out := &passResult{}
-	for i, n := range cached.docs {
-		if filter != nil && !filter.Contains(n) {
-			continue
-		}
-		out.matched++
-		top.offer(rankedDoc{n, cached.scores[i]}, window)
-	}
-	if out.hits, err = loadHits(r, top.best(p.from), p.fields); err != nil {
-		return nil, err
-	}
-	matched := roaring.New()
-	matched.AddMany(cached.docs)
-	fi.finish(out, matched, extra, sets, p.facets)
 	return out, nil
 }
 

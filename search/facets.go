@@ -98,6 +98,7 @@ func stateKey(r index.IndexReader) string {
 
 func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
 	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames))}
+	sets := newMatchSets(ctx, r, nil) // terms only: no query to build
 	for _, f := range FacetNames {
 		field := facetField(f)
 		dict, err := r.FieldDict(field)
@@ -122,43 +123,15 @@ func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*fac
 			return nil, fmt.Errorf("facet %s: read values: %w", f, err)
 		}
 		for _, t := range terms {
-			docs, err := postings(ctx, r, field, t)
+			docs, err := sets.term(field, t, nil)
 			if err != nil {
 				return nil, fmt.Errorf("facet %s: value %q: %w", f, t, err)
 			}
+			docs.RunOptimize()
 			fi.values[f] = append(fi.values[f], facetPosting{value: t, docs: docs})
 		}
 	}
 	return fi, nil
-}
-
-// postings returns the documents holding term in field.
-func postings(ctx context.Context, r index.IndexReader, field, term string) (*roaring.Bitmap, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tfr.Close()
-	nums := make([]uint32, 0, tfr.Count())
-	var doc index.TermFieldDoc
-	for {
-		d, err := tfr.Next(&doc)
-		if err != nil {
-			return nil, err
-		}
-		if d == nil {
-			break
-		}
-		n, err := docNumber(d.ID)
-		if err != nil {
-			return nil, err
-		}
-		nums = append(nums, n)
-	}
-	bm := roaring.New()
-	bm.AddMany(nums)
-	bm.RunOptimize()
-	return bm, nil
 }
 
 // docNumber is the number an index state gives a document.

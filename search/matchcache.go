@@ -3,6 +3,8 @@ package search
 import (
 	"container/list"
 	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // matchCacheBytes bounds the memory of the match cache. An entry costs 12
@@ -31,6 +33,20 @@ type scoredMatches struct {
 	scores []float64
 }
 
+// rank returns the matches passing filter (nil: all) from rank from to
+// from+size, best first, and every match as a set.
+func (m *scoredMatches) rank(filter *roaring.Bitmap, from, size int) ([]rankedDoc, *roaring.Bitmap) {
+	top := &topMatches{}
+	for i, n := range m.docs {
+		if filter == nil || filter.Contains(n) {
+			top.offer(rankedDoc{n, m.scores[i]}, from+size)
+		}
+	}
+	all := roaring.New()
+	all.AddMany(m.docs)
+	return top.best(from), all
+}
+
 func (m *scoredMatches) bytes() int64 {
 	return int64(cap(m.docs))*4 + int64(cap(m.scores))*8 + int64(len(m.key)) + 64
 }
@@ -39,8 +55,12 @@ func newMatchCache(limit int64) *matchCache {
 	return &matchCache{limit: limit, order: list.New(), byKey: map[string]*list.Element{}}
 }
 
-// get returns the matches cached under key, or nil.
+// get returns the matches cached under key, or nil (always for an empty
+// key).
 func (c *matchCache) get(key string) *scoredMatches {
+	if key == "" {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[key]

@@ -28,8 +28,8 @@ type matchSets struct {
 	r   index.IndexReader
 	m   mapping.IndexMapping
 	// segs and offsets are r's segments and the first document number of
-	// each; nil when r is not a scorch snapshot, and every set is then
-	// found by walking.
+	// each; nil when r is not a scorch snapshot, whose sets are then found
+	// through bleve's term readers and searchers.
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64
 }
@@ -200,6 +200,13 @@ func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) 
 
 // term reads the term's posting bitmap in every segment.
 func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	if s.segs == nil {
+		out, err := postings(s.ctx, s.r, field, term)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+		}
+		return and(out, within), nil
+	}
 	out := roaring.New()
 	for i, seg := range s.segs {
 		dict, err := seg.Segment().Dictionary(field)
@@ -232,6 +239,36 @@ func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.B
 		}
 	}
 	return and(out, within), nil
+}
+
+// postings returns the documents holding term in field, read through
+// the reader's term field reader (for a reader that is not a scorch
+// snapshot).
+func postings(ctx context.Context, r index.IndexReader, field, term string) (*roaring.Bitmap, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	nums := make([]uint32, 0, tfr.Count())
+	var doc index.TermFieldDoc
+	for {
+		d, err := tfr.Next(&doc)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		n, err := docNumber(d.ID)
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+	}
+	bm := roaring.New()
+	bm.AddMany(nums)
+	return bm, nil
 }
 
 // prefix joins the bitmaps of every term starting with prefix.

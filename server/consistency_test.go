@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,16 +29,9 @@ func TestCountsConsistentDuringWrites(t *testing.T) {
 		wg       sync.WaitGroup
 		reads    atomic.Int64
 		seen     sync.Map // counts seen, to prove both states were met
-		mu       sync.Mutex
-		failures []string
+		failures failureLog
 	)
-	fail := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(failures) < 20 {
-			failures = append(failures, fmt.Sprintf(format, args...))
-		}
-	}
+	fail := failures.add
 	for range 3 {
 		wg.Add(1)
 		go func() {
@@ -88,9 +80,7 @@ func TestCountsConsistentDuringWrites(t *testing.T) {
 	}
 	stop.Store(true)
 	wg.Wait()
-	for _, f := range failures {
-		t.Error(f)
-	}
+	failures.report(t)
 	if reads.Load() == 0 {
 		t.Fatal("no read ran during the writes")
 	}

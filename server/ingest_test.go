@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -187,16 +186,9 @@ func TestConcurrentSearchesDuringWrites(t *testing.T) {
 		stop     atomic.Bool
 		wg       sync.WaitGroup
 		searches atomic.Int64
-		mu       sync.Mutex
-		failures []string
+		failures failureLog
 	)
-	fail := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(failures) < 20 {
-			failures = append(failures, fmt.Sprintf(format, args...))
-		}
-	}
+	fail := failures.add
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
 		go func() {
@@ -259,9 +251,7 @@ func TestConcurrentSearchesDuringWrites(t *testing.T) {
 	}
 	stop.Store(true)
 	wg.Wait()
-	for _, f := range failures {
-		t.Error(f)
-	}
+	failures.report(t)
 	if searches.Load() == 0 {
 		t.Error("no search ran during the writes")
 	}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/policysearch/policysearch/indexer"
@@ -292,5 +293,28 @@ func wantError(t testing.TB, what string, r response, status int, code string) {
 	}
 	if body.Error.Message == "" {
 		t.Errorf("%s: empty error message", what)
+	}
+}
+
+// failureLog gathers what goroutines of a test find wrong (the first
+// twenty), for the test to report once they have stopped.
+type failureLog struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (l *failureLog) add(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.msgs) < 20 {
+		l.msgs = append(l.msgs, fmt.Sprintf(format, args...))
+	}
+}
+
+// report fails t with every failure gathered.
+func (l *failureLog) report(t testing.TB) {
+	t.Helper()
+	for _, m := range l.msgs {
+		t.Error(m)
 	}
 }
