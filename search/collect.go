@@ -92,8 +92,8 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 			matched *roaring.Bitmap
 		)
 		var cached *scoredMatches
-		if !p.noCache {
-			cached = e.matches.get(cacheKey)
+		if !p.noCache && cacheKey != "" {
+			cached, _ = e.matches.get(cacheKey)
 		}
 		if cached != nil {
 			ranked, matched = cached.rank(filter, p.from, p.size)
@@ -150,11 +150,11 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 	} else if whole {
 		w.rank = filter
 	}
-	if err := w.run(ctx, r, m, walked); err != nil {
+	if err := w.run(ctx, decoding(r, e.postings), m, walked); err != nil {
 		return nil, nil, err
 	}
 	if w.keep {
-		e.matches.put(&scoredMatches{key: cacheKey, docs: w.docs, scores: w.scored})
+		e.matches.put(cacheKey, &scoredMatches{docs: w.docs, scores: w.scored})
 	}
 	if matched == nil {
 		matched = roaring.New()

@@ -67,9 +67,11 @@ type Engine struct {
 	sem         *semantic
 	defaultMode string
 	// facets holds the facet indexes of the latest index states; matches
-	// the scored matches of recent queries.
-	facets  *facetCache
-	matches *matchCache
+	// the scored matches of recent queries; postings the decoded postings
+	// of common terms.
+	facets   *facetCache
+	matches  *matchCache
+	postings *postingsCache
 	// lexAccs keeps the score arrays of similar-provision searches.
 	lexAccs lexAccumulators
 }
@@ -77,7 +79,8 @@ type Engine struct {
 // New returns an Engine.
 func New(c Config) *Engine {
 	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
-		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes), lexAccs: newLexAccumulators()}
+		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes),
+		postings: newPostingsCache(decodedPostingsBytes, decodeMinPostings), lexAccs: newLexAccumulators()}
 }
 
 // Store returns the underlying index store.

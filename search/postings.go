@@ -1,0 +1,261 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// A segment's postings iterator moves to a document by stepping through
+// every posting before it, because it must keep its frequency decoder in
+// step. A search that scores only some matches (those passing a filter,
+// or those a conjunction's rarest part leads to) still pays for every
+// posting of its common terms. So the postings of common terms are read
+// once in full into arrays (document, frequency, norm), and a term reader
+// over those arrays jumps to a document by binary search. bleve's own
+// searchers and scorers run over it unchanged: the frequencies and norms
+// are the stored ones, so the scores are too.
+
+// decodedPostingsBytes bounds the memory of decoded postings. A posting
+// costs 10 bytes: 192 MiB hold the postings of some 200 of the commonest
+// terms of 200,000 provisions.
+const decodedPostingsBytes = 192 << 20
+
+// decodeMinPostings is the number of postings from which a term is
+// decoded: below it, stepping through them costs little.
+const decodeMinPostings = 4096
+
+// decodedPostings is one term's postings in one segment, deleted
+// documents included (the deletions belong to the index state, not the
+// segment).
+type decodedPostings struct {
+	docs  []uint32 // ascending
+	freqs []uint16
+	norms []float32
+}
+
+func (d *decodedPostings) bytes() int64 {
+	return int64(cap(d.docs))*4 + int64(cap(d.freqs))*2 + int64(cap(d.norms))*4 + 64
+}
+
+// postingsKey names a term's postings in a segment. The segment is named
+// by itself rather than its number: numbers start again in a rebuilt
+// index, and an entry holding the segment keeps it from being reused.
+type postingsKey struct {
+	seg   segment.Segment
+	field string
+	term  string
+}
+
+// postingsCache keeps the decoded postings of terms with at least
+// minPostings of them.
+type postingsCache struct {
+	decoded     *lru[postingsKey, *decodedPostings]
+	minPostings uint64
+}
+
+func newPostingsCache(limit int64, minPostings uint64) *postingsCache {
+	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes), minPostings: minPostings}
+}
+
+// decodePostings reads every posting of term in field of seg; nil when a
+// frequency does not fit the arrays (the segment's iterator is then used).
+func decodePostings(pl segment.PostingsList) (*decodedPostings, error) {
+	n := pl.Count()
+	d := &decodedPostings{docs: make([]uint32, 0, n), freqs: make([]uint16, 0, n), norms: make([]float32, 0, n)}
+	it := pl.Iterator(true, true, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return d, nil
+		}
+		f := p.Frequency()
+		if f > math.MaxUint16 {
+			return nil, nil
+		}
+		// Norms are stored as float32: the conversion back is exact.
+		d.docs, d.freqs, d.norms = append(d.docs, uint32(p.Number())), append(d.freqs, uint16(f)), append(d.norms, float32(p.Norm()))
+	}
+}
+
+// decodingReader is an index reader whose term readers read common terms'
+// postings decoded (when positions are not asked for); everything else is
+// the snapshot's own.
+type decodingReader struct {
+	*scorch.IndexSnapshot
+	cache *postingsCache
+	segs  []*scorch.SegmentSnapshot
+	ends  []uint64 // the number after each segment's last document
+}
+
+// decoding returns r with its common terms' postings read through cache;
+// r itself when it is not a scorch snapshot or there is no cache.
+func decoding(r index.IndexReader, cache *postingsCache) index.IndexReader {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || cache == nil {
+		return r
+	}
+	d := &decodingReader{IndexSnapshot: snap, cache: cache, segs: snap.Segments()}
+	var next uint64
+	for _, s := range d.segs {
+		next += s.Segment().Count() // deleted documents keep their numbers
+		d.ends = append(d.ends, next)
+	}
+	return d
+}
+
+// TermFieldReader reads term in field, from decoded postings when the term
+// is common and its frequencies and norms (not its positions) are asked
+// for: a reader without them jumps well enough by itself.
+func (d *decodingReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (index.TermFieldReader, error) {
+	if vectors || !freq && !norm {
+		return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
+	}
+	parts := make([]decodedPart, 0, len(d.segs))
+	lists := make([]segment.PostingsList, len(d.segs))
+	var count, all uint64
+	for i, s := range d.segs {
+		dict, err := s.Segment().Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", field, err)
+		}
+		pl, err := dict.PostingsList(term, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+		}
+		n := pl.Count()
+		if n == 0 {
+			continue
+		}
+		lists[i] = pl
+		all += n
+		live := n
+		if del := s.Deleted(); del != nil && !del.IsEmpty() {
+			if pl, err = dict.PostingsList(term, del, nil); err != nil {
+				return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+			}
+			live = pl.Count()
+		}
+		count += live
+	}
+	if all < d.cache.minPostings {
+		return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
+	}
+	for i, s := range d.segs {
+		if lists[i] == nil {
+			continue
+		}
+		key := postingsKey{seg: s.Segment(), field: field, term: string(term)}
+		p, ok := d.cache.decoded.get(key)
+		if !ok {
+			var err error
+			if p, err = decodePostings(lists[i]); err != nil {
+				return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+			}
+			if p == nil {
+				return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
+			}
+			d.cache.decoded.put(key, p)
+		}
+		var start uint64
+		if i > 0 {
+			start = d.ends[i-1]
+		}
+		parts = append(parts, decodedPart{p: p, start: start, end: d.ends[i], deleted: s.Deleted()})
+	}
+	return &decodedTermReader{parts: parts, count: count, freq: freq, norm: norm}, nil
+}
+
+// decodedPart is a term's postings in one segment, whose documents are
+// numbered from start to end in the index.
+type decodedPart struct {
+	p          *decodedPostings
+	start, end uint64
+	deleted    *roaring.Bitmap
+}
+
+// decodedTermReader reads a term's decoded postings across segments, as
+// the snapshot's term field reader would.
+type decodedTermReader struct {
+	parts      []decodedPart
+	part, pos  int // the next posting: parts[part].p.docs[pos]
+	count      uint64
+	freq, norm bool
+}
+
+// Next returns the next live posting.
+func (t *decodedTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	for t.part < len(t.parts) {
+		p := &t.parts[t.part]
+		for t.pos < len(p.p.docs) {
+			i := t.pos
+			t.pos++
+			if p.deleted != nil && p.deleted.Contains(p.p.docs[i]) {
+				continue
+			}
+			return t.fill(pre, p, i), nil
+		}
+		t.part, t.pos = t.part+1, 0
+	}
+	return nil, nil
+}
+
+// Advance returns the first live posting at or after id, backwards too.
+func (t *decodedTermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	num := id.Value()
+	part, _ := slices.BinarySearchFunc(t.parts, num, func(p decodedPart, n uint64) int {
+		if p.end <= n {
+			return -1
+		}
+		return 1
+	})
+	if part == len(t.parts) {
+		t.part, t.pos = part, 0
+		return nil, nil
+	}
+	p := &t.parts[part]
+	pos := 0
+	if num > p.start {
+		local := uint32(num - p.start)
+		lo := 0
+		if part == t.part && t.pos > 0 && p.p.docs[t.pos-1] < local {
+			lo = t.pos // forward: search only what is ahead
+		}
+		pos, _ = slices.BinarySearch(p.p.docs[lo:], local)
+		pos += lo
+	}
+	t.part, t.pos = part, pos
+	return t.Next(pre)
+}
+
+func (t *decodedTermReader) fill(pre *index.TermFieldDoc, p *decodedPart, i int) *index.TermFieldDoc {
+	if pre == nil {
+		pre = &index.TermFieldDoc{}
+	}
+	pre.ID = index.NewIndexInternalID(pre.ID, p.start+uint64(p.p.docs[i]))
+	if t.freq {
+		pre.Freq = uint64(p.p.freqs[i])
+	}
+	if t.norm {
+		pre.Norm = float64(p.p.norms[i])
+	}
+	return pre
+}
+
+// Count is the number of live postings.
+func (t *decodedTermReader) Count() uint64 { return t.count }
+
+// Close releases nothing: the arrays belong to the cache.
+func (t *decodedTermReader) Close() error { return nil }
+
+// Size is the reader's own size; the arrays are the cache's.
+func (t *decodedTermReader) Size() int { return 64 + len(t.parts)*48 }

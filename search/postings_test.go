@@ -1,0 +1,157 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/policysearch/policysearch/seeds"
+)
+
+// TestDecodedPostingsScoreAsTheSegments walks the engine's queries over
+// the segments' own term readers and over decoded postings, on an index
+// with deleted provisions and two segments, and wants the same matches with the same
+// scores: every match in order (Next), and the matches of a filter's
+// provisions (Advance, jumping between segments and within them).
+func TestDecodedPostingsScoreAsTheSegments(t *testing.T) {
+	ctx := context.Background()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	docs, err := e.store.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A deletion, and a document written again: its provisions move to a
+	// new segment and are deleted from the old.
+	if err := e.Delete(ctx, docs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.store.Document(ctx, docs[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.Put(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"年", "健康", "医共体", "家庭医生签约", "健康 -服务", "推进 县域 医疗", "老百姓看病难看病贵怎么办", `"疫情防控"`}
+	cache := newPostingsCache(1<<20, 1) // every term decoded
+	err = e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+		fi, err := e.facets.get(ctx, r)
+		if err != nil {
+			return err
+		}
+		if segs := len(decoding(r, cache).(*decodingReader).segs); segs < 2 {
+			t.Errorf("%d segment: jumps between segments go untested", segs)
+		}
+		city := passing(fi.filterSets(Filters{FacetCity: {"温州"}}), "")
+		if city.IsEmpty() {
+			t.Fatal("no provisions of the filter")
+		}
+		for _, text := range texts {
+			pq, err := Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := e.matchQuery(pq, e.under.Understand(pq))
+			for _, within := range []*roaring.Bitmap{nil, city} {
+				wq := restrict(q, within)
+				want, got := &matchWalk{keep: true, scores: true}, &matchWalk{keep: true, scores: true}
+				if err := want.run(ctx, r, m, wq); err != nil {
+					return err
+				}
+				if err := got.run(ctx, decoding(r, cache), m, wq); err != nil {
+					return err
+				}
+				if len(want.docs) == 0 {
+					t.Errorf("%s (within %v): no matches: the case proves nothing", text, within != nil)
+				}
+				if len(got.docs) != len(want.docs) {
+					t.Errorf("%s (within %v): %d matches decoded, %d from the segments", text, within != nil, len(got.docs), len(want.docs))
+					continue
+				}
+				for i := range want.docs {
+					if got.docs[i] != want.docs[i] || got.scored[i] != want.scored[i] {
+						t.Errorf("%s (within %v): match %d is %d scored %v decoded, %d scored %v from the segments",
+							text, within != nil, i, got.docs[i], got.scored[i], want.docs[i], want.scored[i])
+						break
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := cache.decoded.order.Len(); n == 0 {
+		t.Error("no postings were decoded")
+	}
+}
+
+// TestDecodedTermReaderAdvance moves a reader over two segments' postings
+// to each document number, forwards and back, at and between segment
+// bounds, past a deleted posting.
+func TestDecodedTermReaderAdvance(t *testing.T) {
+	seg := func(docs ...uint32) *decodedPostings {
+		p := &decodedPostings{docs: docs}
+		for i := range docs {
+			p.freqs = append(p.freqs, uint16(i+1))
+			p.norms = append(p.norms, 0.5)
+		}
+		return p
+	}
+	parts := []decodedPart{
+		{p: seg(0, 3, 9), start: 0, end: 10},
+		{p: seg(0, 2, 5), start: 10, end: 16, deleted: roaring.BitmapOf(2)},
+		{p: seg(1), start: 20, end: 22}, // a segment between holds no posting
+	}
+	cases := []struct {
+		to   uint64
+		want int64 // -1: none
+	}{
+		{0, 0}, {1, 3}, {3, 3}, {4, 9}, {9, 9}, {10, 10}, {11, 15}, {12, 15}, {15, 15},
+		{16, 21}, {21, 21}, {22, -1}, {2, 3}, {0, 0},
+	}
+	r := &decodedTermReader{parts: parts, freq: true, norm: true}
+	for _, c := range cases {
+		d, err := r.Advance(index.NewIndexInternalID(nil, c.to), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case c.want < 0 && d != nil:
+			t.Errorf("advance to %d: got %d, want none", c.to, d.ID.Value())
+		case c.want >= 0 && d == nil:
+			t.Errorf("advance to %d: got none, want %d", c.to, c.want)
+		case c.want >= 0 && d.ID.Value() != uint64(c.want):
+			t.Errorf("advance to %d: got %d, want %d", c.to, d.ID.Value(), c.want)
+		}
+	}
+	r = &decodedTermReader{parts: parts, freq: true}
+	var got []uint64
+	for {
+		d, err := r.Next(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == nil {
+			break
+		}
+		got = append(got, d.ID.Value()*10+d.Freq)
+	}
+	if want := []uint64{1, 32, 93, 101, 153, 211}; !slices.Equal(got, want) {
+		t.Errorf("next: got %v (document×10+frequency), want %v", got, want)
+	}
+}
