@@ -128,14 +128,17 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 		q = typeQuery()
 	}
 	whole := filter != nil && p.facets && provenByPositions(q)
-	var matched, ranked *roaring.Bitmap
+	var (
+		matched, ranked *roaring.Bitmap
+		ms              = newMatchSets(ctx, r, m)
+	)
 	if filter != nil && !whole || p.size == 0 {
 		bound := filter
 		if p.facets {
 			bound = countBound(sets)
 		}
 		var err error
-		if matched, err = newMatchSets(ctx, r, m).of(q, bound, nil); err != nil {
+		if matched, err = ms.of(q, bound, nil); err != nil {
 			return nil, nil, err
 		}
 		ranked = and(matched, filter)
@@ -146,7 +149,10 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 	w := &matchWalk{window: p.from + p.size, scores: true, keep: cacheKey != "" && ranked == nil}
 	walked := q
 	if ranked != nil {
-		walked = restrict(q, ranked)
+		var err error
+		if walked, err = ms.restrict(q, ranked); err != nil {
+			return nil, nil, err
+		}
 	} else if whole {
 		w.rank = filter
 	}
@@ -184,33 +190,6 @@ func andCardinality(a, b *roaring.Bitmap) uint64 {
 		return a.GetCardinality()
 	}
 	return a.AndCardinality(b)
-}
-
-// restrict joins q to the provisions of set; a nil set leaves q as it is.
-// The set goes to the required part of a boolean query, and to each part
-// of a disjunction, rather than around them: bleve's boolean searcher,
-// moved forward from outside, can miss the optional part of a match's
-// score.
-func restrict(q query.Query, set *roaring.Bitmap) query.Query {
-	if set == nil {
-		return q
-	}
-	switch q := q.(type) {
-	case *query.BooleanQuery:
-		if q.Must != nil {
-			b := *q
-			b.Must = restrict(q.Must, set)
-			return &b
-		}
-	case *query.DisjunctionQuery:
-		d := *q
-		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
-		for i, c := range q.Disjuncts {
-			d.Disjuncts[i] = restrict(c, set)
-		}
-		return &d
-	}
-	return bleve.NewConjunctionQuery(q, &docSetQuery{docs: set})
 }
 
 // matchWalk drives a searcher over every match of a query, keeping their

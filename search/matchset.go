@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -32,6 +33,10 @@ type matchSets struct {
 	// through bleve's term readers and searchers.
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64
+	// prefixes holds the provisions holding a term of each prefix read,
+	// by field and prefix: a scored walk asks again for a part that
+	// scores a constant.
+	prefixes map[[2]string]*roaring.Bitmap
 }
 
 func newMatchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) *matchSets {
@@ -273,12 +278,16 @@ func postings(ctx context.Context, r index.IndexReader, field, term string) (*ro
 
 // prefix joins the bitmaps of every term starting with prefix.
 func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	key := [2]string{field, prefix}
+	if all, ok := s.prefixes[key]; ok {
+		return and(all, within), nil
+	}
 	dict, err := s.r.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", field, err)
 	}
 	defer dict.Close()
-	out := roaring.New()
+	all := roaring.New()
 	for {
 		e, err := dict.Next()
 		if err != nil {
@@ -287,19 +296,80 @@ func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roari
 		if e == nil {
 			break
 		}
-		set, err := s.term(field, e.Term, within)
+		set, err := s.term(field, e.Term, nil)
 		if err != nil {
 			return nil, err
 		}
-		out.Or(set)
+		all.Or(set)
 	}
-	return out, nil
+	if s.prefixes == nil {
+		s.prefixes = map[[2]string]*roaring.Bitmap{}
+	}
+	s.prefixes[key] = all
+	return and(all, within), nil
+}
+
+// restrict joins q to the provisions of set; a nil set leaves q as it is.
+// The set goes to the required part of a boolean query, and to each part
+// of a conjunction or disjunction, rather than around them: bleve's boolean searcher,
+// moved forward from outside, can miss the optional part of a match's
+// score. A part scoring a constant is replaced by its matches in the set,
+// which its score does not depend on: its searcher would merge the
+// postings of every term it spans (all the bigrams a character begins)
+// again.
+func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, error) {
+	if set == nil {
+		return q, nil
+	}
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			must, err := s.restrict(q.Must, set)
+			if err != nil {
+				return nil, err
+			}
+			b := *q
+			b.Must = must
+			return &b, nil
+		}
+	case *query.DisjunctionQuery:
+		d := *q
+		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
+		for i, c := range q.Disjuncts {
+			var err error
+			if d.Disjuncts[i], err = s.restrict(c, set); err != nil {
+				return nil, err
+			}
+		}
+		return &d, nil
+	case *query.ConjunctionQuery:
+		c := *q
+		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
+		for i, p := range q.Conjuncts {
+			var err error
+			if c.Conjuncts[i], err = s.restrict(p, set); err != nil {
+				return nil, err
+			}
+		}
+		return &c, nil
+	case *constantQuery:
+		docs, err := s.of(q.child, set, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &constantQuery{child: &docSetQuery{docs: docs}, boost: q.boost}, nil
+	}
+	return bleve.NewConjunctionQuery(q, &docSetQuery{docs: set}), nil
 }
 
 // walk finds q's matches among within by running its searcher unscored.
 func (s *matchSets) walk(q query.Query, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	rq, err := s.restrict(q, within)
+	if err != nil {
+		return nil, err
+	}
 	w := &matchWalk{}
-	if err := w.run(s.ctx, s.r, s.m, restrict(q, within)); err != nil {
+	if err := w.run(s.ctx, s.r, s.m, rq); err != nil {
 		return nil, err
 	}
 	out := roaring.New()

@@ -66,7 +66,10 @@ func TestDecodedPostingsScoreAsTheSegments(t *testing.T) {
 			}
 			q := e.matchQuery(pq, e.under.Understand(pq))
 			for _, within := range []*roaring.Bitmap{nil, city} {
-				wq := restrict(q, within)
+				wq, err := newMatchSets(ctx, r, m).restrict(q, within)
+				if err != nil {
+					return err
+				}
 				want, got := &matchWalk{keep: true, scores: true}, &matchWalk{keep: true, scores: true}
 				if err := want.run(ctx, r, m, wq); err != nil {
 					return err
