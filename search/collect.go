@@ -114,25 +114,24 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 // from rank p.from on; the matches are those passing the filters at least.
 // Scored matches walked unfiltered are cached under cacheKey, when given.
 //
-// With filters, the matches are worked out first from posting bitmaps:
-// those passing the filters, or, when the filtered facets are counted,
-// those passing all filters but one (the union of those sets bounds the
-// work; no bound when a single facet is filtered). Only the matches
-// passing the filters are then scored. A query whose every match must be
-// proven by positions (a quoted phrase) costs as much to count as to
-// score: its matches are walked once, unfiltered, and those passing the
-// filters ranked.
+// With filters, or phrases to prove, the matches are worked out first
+// from posting bitmaps (and positions): those passing the filters, or,
+// when the filtered facets are counted, those passing all filters but one
+// (the union of those sets bounds the work; no bound when a single facet
+// is filtered). Only the matches passing the filters are then scored, by
+// the query restricted to them. Otherwise bleve's searchers walk and
+// score every match.
 func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]rankedDoc, *roaring.Bitmap, error) {
 	q := p.query
 	if q == nil {
 		q = typeQuery()
 	}
-	whole := filter != nil && p.facets && provenByPositions(q)
 	var (
 		matched, ranked *roaring.Bitmap
 		ms              = newMatchSets(ctx, r, m)
 	)
-	if filter != nil && !whole || p.size == 0 {
+	ms.postings = e.postings
+	if filter != nil || p.size == 0 || readsPositions(q) {
 		bound := filter
 		if p.facets {
 			bound = countBound(sets)
@@ -146,15 +145,13 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 	if p.size == 0 {
 		return nil, matched, nil
 	}
-	w := &matchWalk{window: p.from + p.size, scores: true, keep: cacheKey != "" && ranked == nil}
+	w := &matchWalk{window: p.from + p.size, scores: true, keep: cacheKey != "" && filter == nil}
 	walked := q
 	if ranked != nil {
 		var err error
 		if walked, err = ms.restrict(q, ranked); err != nil {
 			return nil, nil, err
 		}
-	} else if whole {
-		w.rank = filter
 	}
 	if err := w.run(ctx, decoding(r, e.postings), m, walked); err != nil {
 		return nil, nil, err
@@ -195,10 +192,9 @@ func andCardinality(a, b *roaring.Bitmap) uint64 {
 // matchWalk drives a searcher over every match of a query, keeping their
 // document numbers, the best window of them and, when asked, every score.
 type matchWalk struct {
-	window int             // how many of the best matches to keep
-	rank   *roaring.Bitmap // the provisions that may enter the window (nil: all)
-	scores bool            // score the matches (needed for a window)
-	keep   bool            // keep every score, for the match cache
+	window int  // how many of the best matches to keep
+	scores bool // score the matches (needed for a window)
+	keep   bool // keep every score, for the match cache
 
 	docs   []uint32
 	scored []float64
@@ -244,7 +240,7 @@ func (w *matchWalk) run(ctx context.Context, r index.IndexReader, m mapping.Inde
 		if w.keep {
 			w.scored = append(w.scored, d.Score)
 		}
-		if w.window > 0 && (w.rank == nil || w.rank.Contains(n)) {
+		if w.window > 0 {
 			w.top.offer(rankedDoc{n, d.Score}, w.window)
 		}
 		pool.Put(d)

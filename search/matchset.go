@@ -37,6 +37,17 @@ type matchSets struct {
 	// by field and prefix: a scored walk asks again for a part that
 	// scores a constant.
 	prefixes map[[2]string]*roaring.Bitmap
+	// postings keeps decoded postings with their positions, which prove
+	// phrases (nil: read them every time).
+	postings *postingsCache
+	// proven holds each phrase's matches as last proven in full (known
+	// nil) and the provisions they were proven among: the scored walk
+	// asks again for those in its set.
+	proven map[*query.PhraseQuery]provenPhrase
+}
+
+type provenPhrase struct {
+	within, set *roaring.Bitmap
 }
 
 func newMatchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) *matchSets {
@@ -175,10 +186,13 @@ func (s *matchSets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap
 }
 
 // phrase: the provisions holding every term of the phrase, checked for
-// their positions by bleve where not already known.
+// their positions where not already known.
 func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
-	if q.Field() == "" || slices.Contains(q.Terms, "") {
-		return s.walk(q, within) // a default field or a gap: bleve's to resolve
+	if q.Field() == "" || slices.Contains(q.Terms, "") || q.Fuzziness != 0 {
+		return s.walk(q, within) // a default field, a gap or fuzziness (the engine sets none): bleve's to resolve
+	}
+	if p, ok := s.proven[q]; ok && known == nil && within != nil && (p.within == nil || within.AndCardinality(p.within) == within.GetCardinality()) {
+		return and(p.set, within), nil
 	}
 	cands := within
 	for _, t := range q.Terms {
@@ -200,7 +214,96 @@ func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) 
 	if cands.IsEmpty() {
 		return cands, nil
 	}
-	return s.walk(q, cands)
+	set, err := s.inRow(q, cands)
+	if err != nil {
+		return nil, err
+	}
+	if known == nil {
+		if s.proven == nil {
+			s.proven = map[*query.PhraseQuery]provenPhrase{}
+		}
+		s.proven[q] = provenPhrase{within: within, set: set}
+	}
+	return set, nil
+}
+
+// inRow returns the provisions of cands (each holding every term of q)
+// in which q's terms stand in a row: positions one apart, as bleve's
+// phrase searcher wants them. Positions are read from decoded postings,
+// which jump to a provision where the segment's reader would step through
+// every posting (and position) before it.
+func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	terms := make([]*decodedPostings, len(q.Terms))
+	seg, end := -1, uint64(0)
+	it := cands.Iterator()
+	for it.HasNext() {
+		n := uint64(it.Next())
+		if seg < 0 || n >= end {
+			for seg++; seg < len(s.segs) && n >= s.offsets[seg]+s.segs[seg].Segment().Count(); seg++ {
+			}
+			if seg == len(s.segs) {
+				break
+			}
+			end = s.offsets[seg] + s.segs[seg].Segment().Count()
+			ok, err := s.readPositions(seg, q, terms)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return s.walk(q, cands) // a frequency too large for the arrays
+			}
+		}
+		if inRow(terms, uint32(n-s.offsets[seg])) {
+			out.Add(uint32(n))
+		}
+	}
+	return out, nil
+}
+
+// readPositions reads the postings with positions of q's terms in segment
+// i into terms; false when one does not fit the arrays.
+func (s *matchSets) readPositions(i int, q *query.PhraseQuery, terms []*decodedPostings) (bool, error) {
+	seg := s.segs[i].Segment()
+	dict, err := seg.Dictionary(q.Field())
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", q.Field(), err)
+	}
+	for j, t := range q.Terms {
+		pl, err := dict.PostingsList([]byte(t), nil, nil)
+		if err != nil {
+			return false, fmt.Errorf("read %s:%s: %w", q.Field(), t, err)
+		}
+		if terms[j], err = s.postings.read(pl, postingsKey{seg: seg, field: q.Field(), term: t, positions: true}); err != nil || terms[j] == nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// inRow reports whether doc holds terms[0] at some position p and each
+// terms[j] at p+j.
+func inRow(terms []*decodedPostings, doc uint32) bool {
+	first, ok := terms[0].at(doc)
+	if !ok {
+		return false
+	}
+	rest := make([][]uint32, len(terms)-1)
+	for j, t := range terms[1:] {
+		if rest[j], ok = t.at(doc); !ok {
+			return false
+		}
+	}
+next:
+	for _, p := range first {
+		for j, ps := range rest {
+			if _, ok := slices.BinarySearch(ps, p+uint32(j)+1); !ok {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // term reads the term's posting bitmap in every segment.
@@ -352,6 +455,25 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 			}
 		}
 		return &c, nil
+	case *query.PhraseQuery:
+		if q.Field() == "" || slices.Contains(q.Terms, "") || q.Fuzziness != 0 {
+			break
+		}
+		// bleve scores a phrase as the conjunction of its terms: that,
+		// joined to the phrase's matches, scores the same without reading
+		// a position.
+		docs, err := s.of(q, set, nil)
+		if err != nil {
+			return nil, err
+		}
+		parts := make([]query.Query, 0, len(q.Terms)+1)
+		for _, t := range q.Terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(q.Field())
+			tq.SetBoost(q.Boost())
+			parts = append(parts, tq)
+		}
+		return bleve.NewConjunctionQuery(append(parts, &docSetQuery{docs: docs})...), nil
 	case *constantQuery:
 		docs, err := s.of(q.child, set, nil)
 		if err != nil {
@@ -400,31 +522,6 @@ func readsPositions(q query.Query) bool {
 		return readsPositions(q.child)
 	case *constantQuery:
 		return readsPositions(q.child)
-	}
-	return false
-}
-
-// provenByPositions reports whether every match of q must be proven by
-// term positions: a part that is required holds nothing but phrases.
-func provenByPositions(q query.Query) bool {
-	switch q := q.(type) {
-	case *query.PhraseQuery, *query.MatchPhraseQuery, *query.MultiPhraseQuery:
-		return true
-	case *query.DisjunctionQuery:
-		for _, c := range q.Disjuncts {
-			if !provenByPositions(c) {
-				return false
-			}
-		}
-		return len(q.Disjuncts) > 0
-	case *query.ConjunctionQuery:
-		return slices.ContainsFunc(q.Conjuncts, provenByPositions)
-	case *query.BooleanQuery:
-		return q.Must != nil && provenByPositions(q.Must)
-	case *scaledQuery:
-		return provenByPositions(q.child)
-	case *constantQuery:
-		return provenByPositions(q.child)
 	}
 	return false
 }

@@ -33,24 +33,40 @@ const decodeMinPostings = 4096
 
 // decodedPostings is one term's postings in one segment, deleted
 // documents included (the deletions belong to the index state, not the
-// segment).
+// segment), with their positions when read for a phrase.
 type decodedPostings struct {
 	docs  []uint32 // ascending
 	freqs []uint16
 	norms []float32
+	// The positions of docs[i], ascending, are
+	// positions[starts[i]:starts[i+1]].
+	starts    []uint32
+	positions []uint32
 }
 
 func (d *decodedPostings) bytes() int64 {
-	return int64(cap(d.docs))*4 + int64(cap(d.freqs))*2 + int64(cap(d.norms))*4 + 64
+	return int64(cap(d.docs))*4 + int64(cap(d.freqs))*2 + int64(cap(d.norms))*4 +
+		int64(cap(d.starts))*4 + int64(cap(d.positions))*4 + 64
+}
+
+// at returns the positions of doc, or false when doc does not hold the
+// term.
+func (d *decodedPostings) at(doc uint32) ([]uint32, bool) {
+	i, ok := slices.BinarySearch(d.docs, doc)
+	if !ok {
+		return nil, false
+	}
+	return d.positions[d.starts[i]:d.starts[i+1]], true
 }
 
 // postingsKey names a term's postings in a segment. The segment is named
 // by itself rather than its number: numbers start again in a rebuilt
 // index, and an entry holding the segment keeps it from being reused.
 type postingsKey struct {
-	seg   segment.Segment
-	field string
-	term  string
+	seg       segment.Segment
+	field     string
+	term      string
+	positions bool
 }
 
 // postingsCache keeps the decoded postings of terms with at least
@@ -64,12 +80,35 @@ func newPostingsCache(limit int64, minPostings uint64) *postingsCache {
 	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes), minPostings: minPostings}
 }
 
-// decodePostings reads every posting of term in field of seg; nil when a
-// frequency does not fit the arrays (the segment's iterator is then used).
-func decodePostings(pl segment.PostingsList) (*decodedPostings, error) {
+// read returns the postings pl lists (those of key), decoded, from the
+// cache or read now and cached; nil when a frequency does not fit the
+// arrays (the segment's own reader must then serve). A nil cache reads
+// every time.
+func (c *postingsCache) read(pl segment.PostingsList, key postingsKey) (*decodedPostings, error) {
+	if c != nil {
+		if p, ok := c.decoded.get(key); ok {
+			return p, nil
+		}
+	}
+	p, err := decodePostings(pl, key.positions)
+	if err != nil {
+		return nil, fmt.Errorf("read %s:%s: %w", key.field, key.term, err)
+	}
+	if p != nil && c != nil {
+		c.decoded.put(key, p)
+	}
+	return p, nil
+}
+
+// decodePostings reads every posting of pl, and their positions when
+// asked; nil when a frequency does not fit the arrays.
+func decodePostings(pl segment.PostingsList, positions bool) (*decodedPostings, error) {
 	n := pl.Count()
 	d := &decodedPostings{docs: make([]uint32, 0, n), freqs: make([]uint16, 0, n), norms: make([]float32, 0, n)}
-	it := pl.Iterator(true, true, false, nil)
+	if positions {
+		d.starts = make([]uint32, 1, n+1)
+	}
+	it := pl.Iterator(true, true, positions, nil)
 	for {
 		p, err := it.Next()
 		if err != nil {
@@ -84,6 +123,14 @@ func decodePostings(pl segment.PostingsList) (*decodedPostings, error) {
 		}
 		// Norms are stored as float32: the conversion back is exact.
 		d.docs, d.freqs, d.norms = append(d.docs, uint32(p.Number())), append(d.freqs, uint16(f)), append(d.norms, float32(p.Norm()))
+		if positions {
+			from := len(d.positions)
+			for _, l := range p.Locations() {
+				d.positions = append(d.positions, uint32(l.Pos()))
+			}
+			slices.Sort(d.positions[from:])
+			d.starts = append(d.starts, uint32(len(d.positions)))
+		}
 	}
 }
 
@@ -154,17 +201,12 @@ func (d *decodingReader) TermFieldReader(ctx context.Context, term []byte, field
 		if lists[i] == nil {
 			continue
 		}
-		key := postingsKey{seg: s.Segment(), field: field, term: string(term)}
-		p, ok := d.cache.decoded.get(key)
-		if !ok {
-			var err error
-			if p, err = decodePostings(lists[i]); err != nil {
-				return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
-			}
-			if p == nil {
-				return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
-			}
-			d.cache.decoded.put(key, p)
+		p, err := d.cache.read(lists[i], postingsKey{seg: s.Segment(), field: field, term: string(term)})
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
 		}
 		var start uint64
 		if i > 0 {
