@@ -7,6 +7,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -78,3 +79,71 @@ func (s *docSetSearcher) Size() int { return 64 }
 
 // DocumentMatchPoolSize is one: a match is handed out at a time.
 func (s *docSetSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// gatedQuery is its child met only at the provisions of docs: a searcher
+// driven to each of them in turn, and never moved once they run out.
+// Joined in a conjunction instead, a set would not spare the child: bleve
+// moves every part of a conjunction forward before it finds one has
+// nothing left. Scores and weights are the child's own.
+type gatedQuery struct {
+	child query.Query
+	docs  *roaring.Bitmap
+}
+
+// Searcher returns the child's searcher, gated by the set. The numbers
+// are those of the state r reads.
+func (q *gatedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := q.child.Searcher(ctx, r, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return &gatedSearcher{Searcher: s, docs: q.docs, it: q.docs.Iterator()}, nil
+}
+
+// gatedSearcher leapfrogs between its set and its child's matches.
+type gatedSearcher struct {
+	bsearch.Searcher
+	docs *roaring.Bitmap
+	it   roaring.IntPeekable
+}
+
+func (s *gatedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	for s.it.HasNext() {
+		n := s.it.Next()
+		var id [8]byte
+		binary.BigEndian.PutUint64(id[:], uint64(n))
+		d, err := s.Searcher.Advance(ctx, id[:])
+		if err != nil || d == nil {
+			s.it = roaring.NewBitmap().Iterator() // the child has nothing left
+			return nil, err
+		}
+		m, err := docNumber(d.IndexInternalID)
+		if err != nil {
+			return nil, err
+		}
+		if m == n {
+			return d, nil
+		}
+		// The child's next match is past n: move the set up to it, and
+		// take it if the set holds it (the child has moved past it).
+		s.it.AdvanceIfNeeded(m)
+		if s.it.HasNext() && s.it.PeekNext() == m {
+			s.it.Next()
+			return d, nil
+		}
+		ctx.DocumentMatchPool.Put(d)
+	}
+	return nil, nil
+}
+
+func (s *gatedSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	n, err := docNumber(id)
+	if err != nil {
+		return nil, err
+	}
+	s.it.AdvanceIfNeeded(n)
+	return s.Next(ctx)
+}
+
+// Count is the size of the set, which lets a conjunction lead with it.
+func (s *gatedSearcher) Count() uint64 { return s.docs.GetCardinality() }

@@ -37,6 +37,9 @@ type matchSets struct {
 	// by field and prefix: a scored walk asks again for a part that
 	// scores a constant.
 	prefixes map[[2]string]*roaring.Bitmap
+	// terms holds the provisions holding each term read, by field and
+	// term: restricting a query reads its parts' sets again.
+	terms map[[2]string]*roaring.Bitmap
 	// postings keeps decoded postings with their positions, which prove
 	// phrases (nil: read them every time).
 	postings *postingsCache
@@ -308,12 +311,29 @@ next:
 
 // term reads the term's posting bitmap in every segment.
 func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+	key := [2]string{field, term}
+	if all, ok := s.terms[key]; ok {
+		return and(all, within), nil
+	}
+	all, err := s.termAll(field, term)
+	if err != nil {
+		return nil, err
+	}
+	if s.terms == nil {
+		s.terms = map[[2]string]*roaring.Bitmap{}
+	}
+	s.terms[key] = all
+	return and(all, within), nil
+}
+
+// termAll reads the term's posting bitmap in every segment.
+func (s *matchSets) termAll(field, term string) (*roaring.Bitmap, error) {
 	if s.segs == nil {
 		out, err := postings(s.ctx, s.r, field, term)
 		if err != nil {
 			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}
-		return and(out, within), nil
+		return out, nil
 	}
 	out := roaring.New()
 	for i, seg := range s.segs {
@@ -346,7 +366,7 @@ func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.B
 			out.Add(uint32(s.offsets[i] + p.Number()))
 		}
 	}
-	return and(out, within), nil
+	return out, nil
 }
 
 // postings returns the documents holding term in field, read through
@@ -412,39 +432,34 @@ func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roari
 	return and(all, within), nil
 }
 
-// restrict joins q to the provisions of set; a nil set leaves q as it is.
-// The set goes to the required part of a boolean query, and to each part
-// of a conjunction or disjunction, rather than around them: bleve's boolean searcher,
-// moved forward from outside, can miss the optional part of a match's
-// score. A part scoring a constant is replaced by its matches in the set,
-// which its score does not depend on: its searcher would merge the
-// postings of every term it spans (all the bigrams a character begins)
-// again.
+// restrict returns q met only at the provisions of set, which must all
+// match q: each part is gated by its own matches among them, so a part
+// that matches none of them (a widened term most provisions lack) is never
+// moved, and one that matches a few is moved to those alone. The
+// structure, and with it each part's weight and share of the score, is
+// q's own, with two exceptions that score the same: a part scoring a
+// constant is replaced by its matches (its searcher would merge the
+// postings of every term it spans again), and a phrase by the conjunction
+// of its terms (bleve scores a phrase so) gated by its matches, which
+// reads no position. A boolean query's optional part is left whole: its
+// searcher, moved forward from outside, can miss a match's optional
+// score.
 func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, error) {
 	if set == nil {
 		return q, nil
 	}
 	switch q := q.(type) {
 	case *query.BooleanQuery:
-		if q.Must != nil {
-			must, err := s.restrict(q.Must, set)
-			if err != nil {
-				return nil, err
-			}
-			b := *q
-			b.Must = must
-			return &b, nil
+		if q.Must == nil {
+			break
 		}
-	case *query.DisjunctionQuery:
-		d := *q
-		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
-		for i, c := range q.Disjuncts {
-			var err error
-			if d.Disjuncts[i], err = s.restrict(c, set); err != nil {
-				return nil, err
-			}
+		must, err := s.restrict(q.Must, set)
+		if err != nil {
+			return nil, err
 		}
-		return &d, nil
+		b := *q
+		b.Must = must
+		return &b, nil
 	case *query.ConjunctionQuery:
 		c := *q
 		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
@@ -455,43 +470,50 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 			}
 		}
 		return &c, nil
+	case *query.DisjunctionQuery:
+		d := *q
+		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
+		for i, p := range q.Disjuncts {
+			own, err := s.of(p, set, nil)
+			if err != nil {
+				return nil, err
+			}
+			if d.Disjuncts[i], err = s.restrict(p, own); err != nil {
+				return nil, err
+			}
+		}
+		return &d, nil
+	case *scaledQuery:
+		child, err := s.restrict(q.child, set)
+		if err != nil {
+			return nil, err
+		}
+		return &scaledQuery{child: child, boost: q.boost}, nil
+	case *constantQuery:
+		return &constantQuery{child: &docSetQuery{docs: set}, boost: q.boost}, nil
 	case *query.PhraseQuery:
 		if q.Field() == "" || slices.Contains(q.Terms, "") || q.Fuzziness != 0 {
 			break
 		}
-		// bleve scores a phrase as the conjunction of its terms: that,
-		// joined to the phrase's matches, scores the same without reading
-		// a position.
-		docs, err := s.of(q, set, nil)
-		if err != nil {
-			return nil, err
-		}
-		parts := make([]query.Query, 0, len(q.Terms)+1)
+		terms := make([]query.Query, 0, len(q.Terms))
 		for _, t := range q.Terms {
 			tq := bleve.NewTermQuery(t)
 			tq.SetField(q.Field())
 			tq.SetBoost(q.Boost())
-			parts = append(parts, tq)
+			terms = append(terms, tq)
 		}
-		return bleve.NewConjunctionQuery(append(parts, &docSetQuery{docs: docs})...), nil
-	case *constantQuery:
-		docs, err := s.of(q.child, set, nil)
-		if err != nil {
-			return nil, err
-		}
-		return &constantQuery{child: &docSetQuery{docs: docs}, boost: q.boost}, nil
+		return &gatedQuery{child: bleve.NewConjunctionQuery(terms...), docs: set}, nil
 	}
-	return bleve.NewConjunctionQuery(q, &docSetQuery{docs: set}), nil
+	return &gatedQuery{child: q, docs: set}, nil
 }
 
 // walk finds q's matches among within by running its searcher unscored.
 func (s *matchSets) walk(q query.Query, within *roaring.Bitmap) (*roaring.Bitmap, error) {
-	rq, err := s.restrict(q, within)
-	if err != nil {
-		return nil, err
+	if within != nil {
+		q = bleve.NewConjunctionQuery(q, &docSetQuery{docs: within})
 	}
 	w := &matchWalk{}
-	if err := w.run(s.ctx, s.r, s.m, rq); err != nil {
+	if err := w.run(s.ctx, s.r, s.m, q); err != nil {
 		return nil, err
 	}
 	out := roaring.New()

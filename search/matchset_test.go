@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -112,5 +113,68 @@ func checkRestricted(t *testing.T, ctx context.Context, r index.IndexReader, m m
 			t.Errorf("%s restricted: provision %d scores %v, unrestricted %v (in the walk: %v)", text, d, got.scored[i], s, ok)
 			return
 		}
+	}
+}
+
+// TestGatedQueryMeetsItsSet walks a gated query whose set holds both
+// matches and provisions the query does not match: it must find the
+// matches in the set, scored as ungated, whichever of set and query leads.
+func TestGatedQueryMeetsItsSet(t *testing.T) {
+	ctx := context.Background()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	err = e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+		for _, text := range []string{"健康", "医共体 服务"} {
+			pq, err := Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := e.matchQuery(pq, nil)
+			whole := &matchWalk{scores: true, keep: true}
+			if err := whole.run(ctx, r, m, q); err != nil {
+				return err
+			}
+			for _, every := range []uint32{2, 5} {
+				set := roaring.New()
+				for n := uint32(0); n < 300; n += every {
+					set.Add(n)
+				}
+				// The required part is gated, as restrict does: bleve's
+				// boolean searcher moved from outside loses optional scores.
+				b := *q.(*query.BooleanQuery)
+				b.Must = &gatedQuery{child: b.Must, docs: set}
+				gated := &matchWalk{scores: true, keep: true}
+				if err := gated.run(ctx, r, m, &b); err != nil {
+					return err
+				}
+				var want []uint32
+				for i, d := range whole.docs {
+					if set.Contains(d) {
+						want = append(want, d)
+						if j := len(want) - 1; j < len(gated.docs) && gated.scored[j] != whole.scored[i] {
+							t.Errorf("%s, every %d: provision %d scores %v gated, %v whole", text, every, d, gated.scored[j], whole.scored[i])
+						}
+					}
+				}
+				if len(want) == 0 || uint64(len(want)) == set.GetCardinality() {
+					t.Fatalf("%s, every %d: the set holds %d matches of %d: the case proves little", text, every, len(want), set.GetCardinality())
+				}
+				if !slices.Equal(gated.docs, want) {
+					t.Errorf("%s, every %d: gated %v, want %v", text, every, gated.docs, want)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
