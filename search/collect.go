@@ -97,7 +97,7 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		}
 		if cached != nil {
 			ranked, matched = cached.rank(filter, p.from, p.size)
-		} else if ranked, matched, err = e.search(ctx, r, m, p, sets, filter, cacheKey); err != nil {
+		} else if ranked, matched, err = e.search(ctx, r, m, p, fi, sets, filter, cacheKey); err != nil {
 			return err
 		}
 		out = &passResult{matched: int(andCardinality(matched, filter))}
@@ -121,7 +121,7 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 // is filtered). Only the matches passing the filters are then scored, by
 // the query restricted to them. Otherwise bleve's searchers walk and
 // score every match.
-func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]rankedDoc, *roaring.Bitmap, error) {
+func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, fi *facetIndex, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]rankedDoc, *roaring.Bitmap, error) {
 	q := p.query
 	if q == nil {
 		q = typeQuery()
@@ -131,6 +131,9 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 		ms              = newMatchSets(ctx, r, m)
 	)
 	ms.postings = e.postings
+	if fi.key != "" {
+		ms.state = fi.terms
+	}
 	if filter != nil || p.size == 0 || readsPositions(q) {
 		bound := filter
 		if p.facets {

@@ -28,7 +28,15 @@ import (
 type facetIndex struct {
 	key    string
 	values map[string][]facetPosting // facet name → its values, in term order
+	// terms keeps the provisions holding the terms searches read, in this
+	// state's numbering: a common term's set costs more to read (a copy
+	// of each segment's bitmap, renumbered) than to keep.
+	terms *lru[[2]string, *roaring.Bitmap]
 }
+
+// stateTermsBytes bounds the memory of each state's term sets: a common
+// term's set over 200,000 provisions is some 30 KB.
+const stateTermsBytes = 32 << 20
 
 // facetPosting is one facet value and the provisions holding it.
 type facetPosting struct {
@@ -97,7 +105,8 @@ func stateKey(r index.IndexReader) string {
 }
 
 func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
-	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames))}
+	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames)),
+		terms: newLRU[[2]string](stateTermsBytes, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
 	sets := newMatchSets(ctx, r, nil) // terms only: no query to build
 	for _, f := range FacetNames {
 		field := facetField(f)

@@ -38,8 +38,11 @@ type matchSets struct {
 	// scores a constant.
 	prefixes map[[2]string]*roaring.Bitmap
 	// terms holds the provisions holding each term read, by field and
-	// term: restricting a query reads its parts' sets again.
+	// term: restricting a query reads its parts' sets again. state, when
+	// set, keeps them for the other searches of the same index state; what
+	// either holds is shared and never changed.
 	terms map[[2]string]*roaring.Bitmap
+	state *lru[[2]string, *roaring.Bitmap]
 	// postings keeps decoded postings with their positions, which prove
 	// phrases (nil: read them every time).
 	postings *postingsCache
@@ -315,9 +318,18 @@ func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.B
 	if all, ok := s.terms[key]; ok {
 		return and(all, within), nil
 	}
-	all, err := s.termAll(field, term)
-	if err != nil {
-		return nil, err
+	all, ok := (*roaring.Bitmap)(nil), false
+	if s.state != nil {
+		all, ok = s.state.get(key)
+	}
+	if !ok {
+		var err error
+		if all, err = s.termAll(field, term); err != nil {
+			return nil, err
+		}
+		if s.state != nil {
+			s.state.put(key, all)
+		}
 	}
 	if s.terms == nil {
 		s.terms = map[[2]string]*roaring.Bitmap{}
