@@ -315,7 +315,7 @@ func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause,
 		if err != nil {
 			return err
 		}
-		top, err := lexicalTop(ctx, r, e.lexAccs, clauses, keep, n, similarPostings)
+		top, err := lexicalTop(ctx, decoding(r, e.postings), e.lexAccs, clauses, keep, n, similarPostings)
 		if err != nil {
 			return err
 		}
