@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,10 @@ import (
 type facetIndex struct {
 	key    string
 	values map[string][]facetPosting // facet name → its values, in term order
+	// held lists, by facet, the values each provision holds: counting a
+	// few thousand matches value by value walks them once, where
+	// intersecting each value's set with theirs reads every set.
+	held map[string]heldValues
 	// terms keeps the provisions holding the terms searches read, in this
 	// state's numbering: a common term's set costs more to read (a copy
 	// of each segment's bitmap, renumbered) than to keep.
@@ -37,6 +42,19 @@ type facetIndex struct {
 // stateTermsBytes bounds the memory of each state's term sets: a common
 // term's set over 200,000 provisions is some 30 KB.
 const stateTermsBytes = 32 << 20
+
+// heldValues lists the values (indexes into a facet's values) provision n
+// holds as values[starts[n]:starts[n+1]].
+type heldValues struct {
+	starts []uint32
+	values []uint16
+}
+
+// countWalkMax is the number of matches up to which counts walk the
+// matches' values rather than intersect each value's set with them: about
+// where the two cost the same on 200,000 provisions and a few hundred
+// values.
+const countWalkMax = 40000
 
 // facetPosting is one facet value and the provisions holding it.
 type facetPosting struct {
@@ -105,7 +123,7 @@ func stateKey(r index.IndexReader) string {
 }
 
 func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
-	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames)),
+	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames)), held: map[string]heldValues{},
 		terms: newLRU[[2]string](stateTermsBytes, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
 	sets := newMatchSets(ctx, r, nil) // terms only: no query to build
 	for _, f := range FacetNames {
@@ -139,8 +157,66 @@ func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*fac
 			docs.RunOptimize()
 			fi.values[f] = append(fi.values[f], facetPosting{value: t, docs: docs})
 		}
+		fi.held[f] = holding(fi.values[f])
 	}
 	return fi, nil
+}
+
+// holding lists the values each provision holds, from the provisions
+// holding each value. Values past the 65,536th are not listed: such a
+// facet is counted by its sets.
+func holding(values []facetPosting) heldValues {
+	if len(values) > math.MaxUint16+1 {
+		return heldValues{}
+	}
+	var docs uint32
+	for _, v := range values {
+		if !v.docs.IsEmpty() {
+			docs = max(docs, v.docs.Maximum()+1)
+		}
+	}
+	h := heldValues{starts: make([]uint32, docs+1)}
+	for _, v := range values {
+		it := v.docs.Iterator()
+		for it.HasNext() {
+			h.starts[it.Next()+1]++
+		}
+	}
+	for n := 1; n < len(h.starts); n++ {
+		h.starts[n] += h.starts[n-1]
+	}
+	h.values = make([]uint16, h.starts[docs])
+	next := slices.Clone(h.starts[:docs])
+	for i, v := range values {
+		it := v.docs.Iterator()
+		for it.HasNext() {
+			n := it.Next()
+			h.values[next[n]] = uint16(i)
+			next[n]++
+		}
+	}
+	return h
+}
+
+// count returns how many of docs hold each value, walking docs; false
+// when the list is not kept.
+func (h heldValues) count(docs *roaring.Bitmap, values int) ([]int, bool) {
+	if h.starts == nil {
+		return nil, false
+	}
+	counts := make([]int, values)
+	last := uint32(len(h.starts) - 1)
+	it := docs.Iterator()
+	for it.HasNext() {
+		n := it.Next()
+		if n >= last {
+			break // provisions after the last holding a value
+		}
+		for _, v := range h.values[h.starts[n]:h.starts[n+1]] {
+			counts[v]++
+		}
+	}
+	return counts, true
 }
 
 // docNumber is the number an index state gives a document.
@@ -231,9 +307,22 @@ func (fi *facetIndex) counts(matched *roaring.Bitmap, sets map[string]*roaring.B
 		}
 		vals := []FacetValue{}
 		if !base.IsEmpty() {
-			for _, p := range fi.values[f] {
-				if n := base.AndCardinality(p.docs); n > 0 {
-					vals = append(vals, FacetValue{Value: p.value, Count: int(n)})
+			values := fi.values[f]
+			counts, walked := []int(nil), false
+			if base.GetCardinality() <= countWalkMax {
+				counts, walked = fi.held[f].count(base, len(values))
+			}
+			if walked {
+				for i, n := range counts {
+					if n > 0 {
+						vals = append(vals, FacetValue{Value: values[i].value, Count: n})
+					}
+				}
+			} else {
+				for _, p := range values {
+					if n := base.AndCardinality(p.docs); n > 0 {
+						vals = append(vals, FacetValue{Value: p.value, Count: int(n)})
+					}
 				}
 			}
 		}

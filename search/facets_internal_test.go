@@ -1,0 +1,63 @@
+package search
+
+import (
+	"context"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/policysearch/policysearch/seeds"
+)
+
+// TestHeldValuesCountAsTheSets counts each facet's values among sets of
+// provisions both ways, by walking the values each provision holds and by
+// intersecting each value's set, and wants the same counts.
+func TestHeldValuesCountAsTheSets(t *testing.T) {
+	ctx := context.Background()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	err = e.store.Read(func(r index.IndexReader) error {
+		fi, err := e.facets.get(ctx, r)
+		if err != nil {
+			return err
+		}
+		every := func(k uint32) *roaring.Bitmap {
+			b := roaring.New()
+			for n := uint32(0); n < 400; n += k {
+				b.Add(n)
+			}
+			return b
+		}
+		bases := []*roaring.Bitmap{every(1), every(3), every(7), roaring.BitmapOf(0), roaring.BitmapOf(100000)}
+		for _, f := range FacetNames {
+			values := fi.values[f]
+			if len(values) < 2 {
+				t.Fatalf("facet %s has %d values: the case proves little", f, len(values))
+			}
+			for _, base := range bases {
+				counts, ok := fi.held[f].count(base, len(values))
+				if !ok {
+					t.Fatalf("facet %s keeps no held values", f)
+				}
+				for i, v := range values {
+					if want := int(base.AndCardinality(v.docs)); counts[i] != want {
+						t.Errorf("facet %s, value %s, among %d provisions: %d walked, %d intersected", f, v.value, base.GetCardinality(), counts[i], want)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
