@@ -128,12 +128,8 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 	}
 	var (
 		matched, ranked *roaring.Bitmap
-		ms              = newMatchSets(ctx, r, m)
+		ms              = e.matchSets(ctx, r, m, fi)
 	)
-	ms.postings = e.postings
-	if fi.key != "" {
-		ms.state = fi.terms
-	}
 	if filter != nil || p.size == 0 || readsPositions(q) {
 		bound := filter
 		if p.facets {

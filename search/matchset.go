@@ -69,6 +69,17 @@ func newMatchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMappi
 	return s
 }
 
+// matchSets returns match sets over r, the state fi indexes, reading
+// through the engine's decoded postings and the state's term sets.
+func (e *Engine) matchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, fi *facetIndex) *matchSets {
+	s := newMatchSets(ctx, r, m)
+	s.postings = e.postings
+	if fi.key != "" {
+		s.state = fi.terms
+	}
+	return s
+}
+
 // of returns the provisions q matches among within (nil: all). Those in
 // known may be left out: a caller passes the provisions it already counts
 // as matching, and need not have them proven again. The set returned may

@@ -335,16 +335,15 @@ func (e *Engine) lexicalNeighbours(ctx context.Context, clauses []similarClause,
 // admitted returns a test of whether a document (by number) passes the
 // filters and is not excluded.
 func (e *Engine) admitted(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, exclude []query.Query, filters Filters) (func(uint64) bool, error) {
-	var skip *roaring.Bitmap
-	if len(exclude) > 0 {
-		var err error
-		if skip, err = newMatchSets(ctx, r, m).of(bleve.NewDisjunctionQuery(exclude...), nil, nil); err != nil {
-			return nil, fmt.Errorf("excluded provisions: %w", err)
-		}
-	}
 	fi, err := e.facets.get(ctx, r)
 	if err != nil {
 		return nil, fmt.Errorf("facet index: %w", err)
+	}
+	var skip *roaring.Bitmap
+	if len(exclude) > 0 {
+		if skip, err = e.matchSets(ctx, r, m, fi).of(bleve.NewDisjunctionQuery(exclude...), nil, nil); err != nil {
+			return nil, fmt.Errorf("excluded provisions: %w", err)
+		}
 	}
 	pass := passing(fi.filterSets(filters), "")
 	return func(doc uint64) bool {
