@@ -36,7 +36,7 @@ type facetIndex struct {
 	// terms keeps the provisions holding the terms searches read, in this
 	// state's numbering: a common term's set costs more to read (a copy
 	// of each segment's bitmap, renumbered) than to keep.
-	terms *lru[[2]string, *roaring.Bitmap]
+	terms *lru[termKey, *roaring.Bitmap]
 }
 
 // stateTermsBytes bounds the memory of each state's term sets: a common
@@ -124,7 +124,7 @@ func stateKey(r index.IndexReader) string {
 
 func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
 	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames)), held: map[string]heldValues{},
-		terms: newLRU[[2]string](stateTermsBytes, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
+		terms: newLRU[termKey](stateTermsBytes, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
 	sets := newMatchSets(ctx, r, nil) // terms only: no query to build
 	for _, f := range FacetNames {
 		field := facetField(f)

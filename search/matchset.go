@@ -33,16 +33,12 @@ type matchSets struct {
 	// through bleve's term readers and searchers.
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64
-	// prefixes holds the provisions holding a term of each prefix read,
-	// by field and prefix: a scored walk asks again for a part that
-	// scores a constant.
-	prefixes map[[2]string]*roaring.Bitmap
-	// terms holds the provisions holding each term read, by field and
-	// term: restricting a query reads its parts' sets again. state, when
-	// set, keeps them for the other searches of the same index state; what
-	// either holds is shared and never changed.
-	terms map[[2]string]*roaring.Bitmap
-	state *lru[[2]string, *roaring.Bitmap]
+	// terms holds the provisions holding each term (or a term of each
+	// prefix) read: restricting a query reads its parts' sets again.
+	// state, when set, keeps them for the other searches of the same
+	// index state. What either holds is shared and never changed.
+	terms map[termKey]*roaring.Bitmap
+	state *lru[termKey, *roaring.Bitmap]
 	// postings keeps decoded postings with their positions, which prove
 	// phrases (nil: read them every time).
 	postings *postingsCache
@@ -50,6 +46,12 @@ type matchSets struct {
 	// nil) and the provisions they were proven among: the scored walk
 	// asks again for those in its set.
 	proven map[*query.PhraseQuery]provenPhrase
+}
+
+// termKey names a term of a field, or every term it begins.
+type termKey struct {
+	field, term string
+	prefix      bool
 }
 
 type provenPhrase struct {
@@ -252,12 +254,15 @@ func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) 
 func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring.Bitmap, error) {
 	out := roaring.New()
 	terms := make([]*decodedPostings, len(q.Terms))
+	rest := make([][]uint32, len(q.Terms)-1)
 	seg, end := -1, uint64(0)
 	it := cands.Iterator()
 	for it.HasNext() {
 		n := uint64(it.Next())
 		if seg < 0 || n >= end {
-			for seg++; seg < len(s.segs) && n >= s.offsets[seg]+s.segs[seg].Segment().Count(); seg++ {
+			seg++
+			for seg < len(s.segs) && n >= s.offsets[seg]+s.segs[seg].Segment().Count() {
+				seg++ // no candidate in this segment
 			}
 			if seg == len(s.segs) {
 				break
@@ -271,7 +276,7 @@ func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring
 				return s.walk(q, cands) // a frequency too large for the arrays
 			}
 		}
-		if inRow(terms, uint32(n-s.offsets[seg])) {
+		if inRow(terms, rest, uint32(n-s.offsets[seg])) {
 			out.Add(uint32(n))
 		}
 	}
@@ -299,13 +304,12 @@ func (s *matchSets) readPositions(i int, q *query.PhraseQuery, terms []*decodedP
 }
 
 // inRow reports whether doc holds terms[0] at some position p and each
-// terms[j] at p+j.
-func inRow(terms []*decodedPostings, doc uint32) bool {
+// terms[j] at p+j; rest is room for the positions of terms[1:].
+func inRow(terms []*decodedPostings, rest [][]uint32, doc uint32) bool {
 	first, ok := terms[0].at(doc)
 	if !ok {
 		return false
 	}
-	rest := make([][]uint32, len(terms)-1)
 	for j, t := range terms[1:] {
 		if rest[j], ok = t.at(doc); !ok {
 			return false
@@ -323,30 +327,40 @@ next:
 	return false
 }
 
-// term reads the term's posting bitmap in every segment.
+// term returns the provisions among within (nil: all) holding term in
+// field.
 func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
-	key := [2]string{field, term}
-	if all, ok := s.terms[key]; ok {
-		return and(all, within), nil
+	all, err := s.kept(termKey{field: field, term: term}, func() (*roaring.Bitmap, error) { return s.termAll(field, term) })
+	if err != nil {
+		return nil, err
+	}
+	return and(all, within), nil
+}
+
+// kept returns the set named k, from this search's sets or the state's,
+// or read and kept.
+func (s *matchSets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
+	if all, ok := s.terms[k]; ok {
+		return all, nil
 	}
 	all, ok := (*roaring.Bitmap)(nil), false
 	if s.state != nil {
-		all, ok = s.state.get(key)
+		all, ok = s.state.get(k)
 	}
 	if !ok {
 		var err error
-		if all, err = s.termAll(field, term); err != nil {
+		if all, err = read(); err != nil {
 			return nil, err
 		}
 		if s.state != nil {
-			s.state.put(key, all)
+			s.state.put(k, all)
 		}
 	}
 	if s.terms == nil {
-		s.terms = map[[2]string]*roaring.Bitmap{}
+		s.terms = map[termKey]*roaring.Bitmap{}
 	}
-	s.terms[key] = all
-	return and(all, within), nil
+	s.terms[k] = all
+	return all, nil
 }
 
 // termAll reads the term's posting bitmap in every segment.
@@ -424,34 +438,31 @@ func postings(ctx context.Context, r index.IndexReader, field, term string) (*ro
 
 // prefix joins the bitmaps of every term starting with prefix.
 func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
-	key := [2]string{field, prefix}
-	if all, ok := s.prefixes[key]; ok {
-		return and(all, within), nil
-	}
-	dict, err := s.r.FieldDictPrefix(field, []byte(prefix))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", field, err)
-	}
-	defer dict.Close()
-	all := roaring.New()
-	for {
-		e, err := dict.Next()
+	all, err := s.kept(termKey{field: field, term: prefix, prefix: true}, func() (*roaring.Bitmap, error) {
+		dict, err := s.r.FieldDictPrefix(field, []byte(prefix))
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", field, err)
 		}
-		if e == nil {
-			break
+		defer dict.Close()
+		all := roaring.New()
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", field, err)
+			}
+			if e == nil {
+				return all, nil
+			}
+			set, err := s.termAll(field, e.Term)
+			if err != nil {
+				return nil, err
+			}
+			all.Or(set)
 		}
-		set, err := s.term(field, e.Term, nil)
-		if err != nil {
-			return nil, err
-		}
-		all.Or(set)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if s.prefixes == nil {
-		s.prefixes = map[[2]string]*roaring.Bitmap{}
-	}
-	s.prefixes[key] = all
 	return and(all, within), nil
 }
 
