@@ -64,3 +64,18 @@ func (c *lru[K, V]) put(k K, v V) {
 		c.size -= old.n
 	}
 }
+
+// drop removes the entries whose keys gone says are gone.
+func (c *lru[K, V]) drop(gone func(K) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for el := c.order.Front(); el != nil; {
+		next := el.Next()
+		if e := el.Value.(*lruEntry[K, V]); gone(e.key) {
+			c.order.Remove(el)
+			delete(c.byKey, e.key)
+			c.size -= e.n
+		}
+		el = next
+	}
+}

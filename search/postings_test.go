@@ -8,6 +8,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/policysearch/policysearch/seeds"
 )
@@ -156,5 +157,93 @@ func TestDecodedTermReaderAdvance(t *testing.T) {
 	}
 	if want := []uint64{1, 32, 93, 101, 153, 211}; !slices.Equal(got, want) {
 		t.Errorf("next: got %v (document×10+frequency), want %v", got, want)
+	}
+}
+
+// TestDecodedPostingsOfGoneSegmentsAreDropped reads terms in each of a
+// series of index states whose segments come and go, and wants no
+// postings kept of a segment in neither of the two latest states.
+func TestDecodedPostingsOfGoneSegmentsAreDropped(t *testing.T) {
+	ctx := context.Background()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	docs, err := e.store.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := newPostingsCache(1<<20, 1)
+	var latest []map[segment.Segment]bool
+	read := func() {
+		t.Helper()
+		err := e.store.Read(func(r index.IndexReader) error {
+			d := decoding(r, cache).(*decodingReader)
+			segs := map[segment.Segment]bool{}
+			for _, s := range d.segs {
+				segs[s.Segment()] = true
+			}
+			latest = append(latest, segs)
+			for _, term := range []string{"健康", "服务", "卫生"} {
+				tfr, err := d.TermFieldReader(ctx, []byte(term), "exact", true, true, false)
+				if err != nil {
+					return err
+				}
+				if _, ok := tfr.(*decodedTermReader); !ok {
+					t.Fatalf("%s not read from decoded postings", term)
+				}
+				_ = tfr.Close()
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	for _, d := range docs[:3] {
+		// Writing a document again puts its provisions in a segment of
+		// their own, which goes once the document is deleted.
+		doc, err := e.store.Document(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.Put(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+		read()
+		if err := e.Delete(ctx, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		read()
+	}
+	keep := latest[len(latest)-2:]
+	kept := 0
+	cache.decoded.drop(func(k postingsKey) bool {
+		kept++
+		if !keep[0][k.seg] && !keep[1][k.seg] {
+			t.Errorf("postings of %s kept for a segment in neither of the two latest states", k.term)
+		}
+		return false
+	})
+	if kept == 0 {
+		t.Error("nothing kept: the test proves little")
+	}
+	gone := 0
+	for _, st := range latest {
+		for s := range st {
+			if !keep[0][s] && !keep[1][s] {
+				gone++
+			}
+		}
+	}
+	if gone == 0 {
+		t.Error("every segment read lives on: the test proves little")
 	}
 }
