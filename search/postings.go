@@ -83,6 +83,10 @@ type postingsCache struct {
 	states [2]map[segment.Segment]bool
 }
 
+func newPostingsCache(limit int64, minPostings uint64) *postingsCache {
+	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes), minPostings: minPostings}
+}
+
 // track notes the segments of a state being read, and drops the postings
 // of segments in neither of the two latest states.
 func (c *postingsCache) track(segs []*scorch.SegmentSnapshot) {
@@ -99,10 +103,6 @@ func (c *postingsCache) track(segs []*scorch.SegmentSnapshot) {
 	}
 	c.states[1], c.states[0] = c.states[0], now
 	c.decoded.drop(func(k postingsKey) bool { return !c.states[0][k.seg] && !c.states[1][k.seg] })
-}
-
-func newPostingsCache(limit int64, minPostings uint64) *postingsCache {
-	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes), minPostings: minPostings}
 }
 
 // read returns the postings pl lists (those of key), decoded, from the

@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -246,4 +248,89 @@ func TestDecodedPostingsOfGoneSegmentsAreDropped(t *testing.T) {
 	if gone == 0 {
 		t.Error("every segment read lives on: the test proves little")
 	}
+}
+
+// TestConcurrentSearchesOnDecodedPostings runs searches from several
+// goroutines over shared decoded postings: first alone, when each must
+// answer as it did run by itself, then beside writes that make segments
+// come and go. Run under -race it checks the sharing.
+func TestConcurrentSearchesOnDecodedPostings(t *testing.T) {
+	ctx := context.Background()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	e.postings = newPostingsCache(1<<20, 1) // every term decoded, in a cache small enough to evict
+	reqs := []Request{
+		{Query: "健康"}, {Query: "医共体", Filters: Filters{FacetCity: {"温州"}}}, {Query: `"疫情防控"`},
+		{Query: "家庭医生签约"}, {Query: "年", Filters: Filters{FacetYear: {"2020"}}}, {Query: "推进 县域 医疗"},
+	}
+	answer := func(r Request) string {
+		r.Mode, r.NoCache = ModeKeyword, true
+		res, err := e.Search(ctx, r)
+		if err != nil {
+			t.Error(err)
+			return ""
+		}
+		out := fmt.Sprint(res.Total)
+		for _, h := range res.Hits {
+			out += " " + h.ID
+		}
+		return out
+	}
+	want := make([]string, len(reqs))
+	for i, r := range reqs {
+		want[i] = answer(r)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 3*len(reqs); k++ {
+				i := (g + k) % len(reqs)
+				if got := answer(reqs[i]); got != want[i] {
+					t.Errorf("%q: %s concurrently, %s alone", reqs[i].Query, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	docs, err := e.store.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, d := range docs[:3] {
+			doc, err := e.store.Document(ctx, d.ID)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := e.store.Put(ctx, doc); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 2*len(reqs); k++ {
+				answer(reqs[(g+k)%len(reqs)])
+			}
+		}()
+	}
+	wg.Wait()
+	<-done
 }
