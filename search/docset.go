@@ -12,11 +12,9 @@ import (
 )
 
 // docSetQuery matches the provisions of a set of document numbers of one
-// index state, scoring nothing. Joined to a query in a conjunction it
-// restricts the query to the set: bleve's conjunction leads with its
-// smallest part and moves the others to each of its documents, so a
-// filtered search scores only the provisions that pass the filters
-// instead of every match.
+// index state, scoring nothing: the matches of a part that scores a
+// constant, or, joined to a query in a conjunction, the provisions an
+// unscored walk checks (a scored walk is restricted by gatedQuery).
 type docSetQuery struct {
 	docs *roaring.Bitmap
 }
