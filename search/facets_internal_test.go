@@ -6,8 +6,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	index "github.com/blevesearch/bleve_index_api"
-
-	"github.com/policysearch/policysearch/seeds"
 )
 
 // TestHeldValuesCountAsTheSets counts each facet's values among sets of
@@ -15,17 +13,8 @@ import (
 // intersecting each value's set, and wants the same counts.
 func TestHeldValuesCountAsTheSets(t *testing.T) {
 	ctx := context.Background()
-	an, err := NewAnalysis("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	err = e.store.Read(func(r index.IndexReader) error {
+	e := seedEngine(t)
+	err := e.store.Read(func(r index.IndexReader) error {
 		fi, err := e.facets.get(ctx, r)
 		if err != nil {
 			return err

@@ -22,16 +22,7 @@ import (
 // sentences needing most of their words, exclusions and several terms.
 func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 	ctx := context.Background()
-	an, err := NewAnalysis("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := seedEngine(t)
 	texts := []string{
 		"年", "村", "健康", "医共体", "家庭医生签约", `"疫情防控" -核酸`, "健康 -服务", "两慢病",
 		"老百姓看病难看病贵怎么办", "推进 县域 医疗", `"卫生健康事业高质量发展"`, "看不起病",
@@ -39,7 +30,7 @@ func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 		`"管理服务"`, `"机构医疗"`, `服务 -"管理服务"`,
 	}
 	checked := 0
-	err = e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+	err := e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
 		fi, err := e.facets.get(ctx, r)
 		if err != nil {
 			return err
@@ -121,17 +112,8 @@ func checkRestricted(t *testing.T, ctx context.Context, r index.IndexReader, m m
 // matches in the set, scored as ungated, whichever of set and query leads.
 func TestGatedQueryMeetsItsSet(t *testing.T) {
 	ctx := context.Background()
-	an, err := NewAnalysis("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	err = e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
+	e := seedEngine(t)
+	err := e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
 		for _, text := range []string{"健康", "医共体 服务"} {
 			pq, err := Parse(text)
 			if err != nil {
@@ -177,4 +159,21 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// seedEngine opens an engine over a fresh index of the seed documents,
+// closed when the test ends.
+func seedEngine(t *testing.T) *Engine {
+	t.Helper()
+	an, err := NewAnalysis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(an.Close)
+	e, err := Open(context.Background(), an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	return e
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
-
-	"github.com/policysearch/policysearch/seeds"
 )
 
 // TestDecodedPostingsScoreAsTheSegments walks the engine's queries over
@@ -22,16 +20,7 @@ import (
 // provisions (Advance, jumping between segments and within them).
 func TestDecodedPostingsScoreAsTheSegments(t *testing.T) {
 	ctx := context.Background()
-	an, err := NewAnalysis("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := seedEngine(t)
 	docs, err := e.store.Documents(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -167,16 +156,7 @@ func TestDecodedTermReaderAdvance(t *testing.T) {
 // postings kept of a segment in neither of the two latest states.
 func TestDecodedPostingsOfGoneSegmentsAreDropped(t *testing.T) {
 	ctx := context.Background()
-	an, err := NewAnalysis("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := seedEngine(t)
 	docs, err := e.store.Documents(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -256,16 +236,7 @@ func TestDecodedPostingsOfGoneSegmentsAreDropped(t *testing.T) {
 // come and go. Run under -race it checks the sharing.
 func TestConcurrentSearchesOnDecodedPostings(t *testing.T) {
 	ctx := context.Background()
-	an, err := NewAnalysis("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	e, err := Open(ctx, an, OpenOptions{IndexDir: t.TempDir(), Corpus: seeds.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := seedEngine(t)
 	e.postings = newPostingsCache(1<<20, 1) // every term decoded, in a cache small enough to evict
 	reqs := []Request{
 		{Query: "健康"}, {Query: "医共体", Filters: Filters{FacetCity: {"温州"}}}, {Query: `"疫情防控"`},
