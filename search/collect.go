@@ -396,14 +396,14 @@ func (t *topMatches) best(from int) []rankedDoc {
 func (t *topMatches) offer(d rankedDoc, n int) {
 	if t.Len() < n {
 		heap.Push(t, d)
-	} else if t.worse(d, 0) {
+	} else if t.beats(d, 0) {
 		t.docs[0] = d
 		heap.Fix(t, 0)
 	}
 }
 
-// worse reports whether d ranks above the match at i (so would replace it).
-func (t *topMatches) worse(d rankedDoc, i int) bool { return before(d, t.docs[i]) }
+// beats reports whether d ranks above the match at i (so would replace it).
+func (t *topMatches) beats(d rankedDoc, i int) bool { return before(d, t.docs[i]) }
 
 func (t *topMatches) Less(i, j int) bool { return before(t.docs[j], t.docs[i]) }
 func (t *topMatches) Swap(i, j int)      { t.docs[i], t.docs[j] = t.docs[j], t.docs[i] }
@@ -422,7 +422,8 @@ func before(a, b rankedDoc) bool {
 }
 
 // matchSet sits between bleve's searcher and its top-N collector: it
-// records every match's document number and lets through to the ranking only the matches passing the filters.
+// records every match's document number and lets through to the ranking
+// only the matches passing the filters.
 type matchSet struct {
 	ctx     context.Context
 	cache   *facetCache

@@ -28,11 +28,11 @@ type matchSets struct {
 	ctx context.Context
 	r   index.IndexReader
 	m   mapping.IndexMapping
-	// segs and offsets are r's segments and the first document number of
-	// each; nil when r is not a scorch snapshot, whose sets are then found
-	// through bleve's term readers and searchers.
-	segs    []*scorch.SegmentSnapshot
-	offsets []uint64
+	// segs are r's segments, numbered from bounds[i] to bounds[i+1]; nil
+	// when r is not a scorch snapshot, whose sets are then found through
+	// bleve's term readers and searchers.
+	segs   []*scorch.SegmentSnapshot
+	bounds []uint64
 	// terms holds the provisions holding each term (or a term of each
 	// prefix) read: restricting a query reads its parts' sets again.
 	// state, when set, keeps them for the other searches of the same
@@ -62,13 +62,27 @@ func newMatchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMappi
 	s := &matchSets{ctx: ctx, r: r, m: m}
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		s.segs = snap.Segments()
-		var next uint64
-		for _, seg := range s.segs {
-			s.offsets = append(s.offsets, next)
-			next += seg.Segment().Count() // deleted documents keep their numbers
-		}
+		s.bounds = docBounds(s.segs)
 	}
 	return s
+}
+
+// docBounds returns the document numbers segs start at, and after them
+// the number past the last: segment i is numbered from bounds[i] to
+// bounds[i+1]. Deleted documents keep their numbers.
+func docBounds(segs []*scorch.SegmentSnapshot) []uint64 {
+	bounds := make([]uint64, len(segs)+1)
+	for i, seg := range segs {
+		bounds[i+1] = bounds[i] + seg.Segment().Count()
+	}
+	return bounds
+}
+
+// plainPhrase reports whether q is a phrase of terms in a row in a named
+// field, which positions prove: no gap, no fuzziness (the engine makes
+// no other).
+func plainPhrase(q *query.PhraseQuery) bool {
+	return q.Field() != "" && !slices.Contains(q.Terms, "") && q.Fuzziness == 0
 }
 
 // matchSets returns match sets over r, the state fi indexes, reading
@@ -207,8 +221,8 @@ func (s *matchSets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap
 // phrase: the provisions holding every term of the phrase, checked for
 // their positions where not already known.
 func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
-	if q.Field() == "" || slices.Contains(q.Terms, "") || q.Fuzziness != 0 {
-		return s.walk(q, within) // a default field, a gap or fuzziness (the engine sets none): bleve's to resolve
+	if !plainPhrase(q) {
+		return s.walk(q, within) // bleve's to resolve
 	}
 	if p, ok := s.proven[q]; ok && known == nil && within != nil && (p.within == nil || within.AndCardinality(p.within) == within.GetCardinality()) {
 		return and(p.set, within), nil
@@ -255,19 +269,18 @@ func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring
 	out := roaring.New()
 	terms := make([]*decodedPostings, len(q.Terms))
 	rest := make([][]uint32, len(q.Terms)-1)
-	seg, end := -1, uint64(0)
+	seg := -1
 	it := cands.Iterator()
 	for it.HasNext() {
 		n := uint64(it.Next())
-		if seg < 0 || n >= end {
+		if seg < 0 || n >= s.bounds[seg+1] {
 			seg++
-			for seg < len(s.segs) && n >= s.offsets[seg]+s.segs[seg].Segment().Count() {
+			for seg < len(s.segs) && n >= s.bounds[seg+1] {
 				seg++ // no candidate in this segment
 			}
 			if seg == len(s.segs) {
 				break
 			}
-			end = s.offsets[seg] + s.segs[seg].Segment().Count()
 			ok, err := s.readPositions(seg, q, terms)
 			if err != nil {
 				return nil, err
@@ -276,7 +289,7 @@ func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring
 				return s.walk(q, cands) // a frequency too large for the arrays
 			}
 		}
-		if inRow(terms, rest, uint32(n-s.offsets[seg])) {
+		if inRow(terms, rest, uint32(n-s.bounds[seg])) {
 			out.Add(uint32(n))
 		}
 	}
@@ -388,7 +401,7 @@ func (s *matchSets) termAll(field, term string) (*roaring.Bitmap, error) {
 		it := pl.Iterator(false, false, false, nil)
 		if opt, ok := it.(segment.OptimizablePostingsIterator); ok {
 			if bm := opt.ActualBitmap(); bm != nil {
-				out.Or(roaring.AddOffset64(bm, int64(s.offsets[i])))
+				out.Or(roaring.AddOffset64(bm, int64(s.bounds[i])))
 				continue
 			}
 		}
@@ -400,7 +413,7 @@ func (s *matchSets) termAll(field, term string) (*roaring.Bitmap, error) {
 			if p == nil {
 				break
 			}
-			out.Add(uint32(s.offsets[i] + p.Number()))
+			out.Add(uint32(s.bounds[i] + p.Number()))
 		}
 	}
 	return out, nil
@@ -526,7 +539,7 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 	case *constantQuery:
 		return &constantQuery{child: &docSetQuery{docs: set}, boost: q.boost}, nil
 	case *query.PhraseQuery:
-		if q.Field() == "" || slices.Contains(q.Terms, "") || q.Fuzziness != 0 {
+		if !plainPhrase(q) {
 			break
 		}
 		terms := make([]query.Query, 0, len(q.Terms))

@@ -164,9 +164,9 @@ func decodePostings(pl segment.PostingsList, positions bool) (*decodedPostings, 
 // the snapshot's own.
 type decodingReader struct {
 	*scorch.IndexSnapshot
-	cache *postingsCache
-	segs  []*scorch.SegmentSnapshot
-	ends  []uint64 // the number after each segment's last document
+	cache  *postingsCache
+	segs   []*scorch.SegmentSnapshot
+	bounds []uint64 // segment i is numbered from bounds[i] to bounds[i+1]
 }
 
 // decoding returns r with its common terms' postings read through cache;
@@ -177,12 +177,8 @@ func decoding(r index.IndexReader, cache *postingsCache) index.IndexReader {
 		return r
 	}
 	d := &decodingReader{IndexSnapshot: snap, cache: cache, segs: snap.Segments()}
+	d.bounds = docBounds(d.segs)
 	cache.track(d.segs)
-	var next uint64
-	for _, s := range d.segs {
-		next += s.Segment().Count() // deleted documents keep their numbers
-		d.ends = append(d.ends, next)
-	}
 	return d
 }
 
@@ -234,11 +230,7 @@ func (d *decodingReader) TermFieldReader(ctx context.Context, term []byte, field
 		if p == nil {
 			return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
 		}
-		var start uint64
-		if i > 0 {
-			start = d.ends[i-1]
-		}
-		parts = append(parts, decodedPart{p: p, start: start, end: d.ends[i], deleted: s.Deleted()})
+		parts = append(parts, decodedPart{p: p, start: d.bounds[i], end: d.bounds[i+1], deleted: s.Deleted()})
 	}
 	return &decodedTermReader{parts: parts, count: count, freq: freq, norm: norm}, nil
 }
