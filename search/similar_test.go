@@ -82,7 +82,7 @@ func bleveQuery(clauses []similarClause) query.Query {
 }
 
 // lexScores runs lexicalTop over idx and returns the scores by record id.
-func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func(uint64) bool, budget uint64) ([]lexHit, map[string]float64) {
+func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func(uint64) bool, budget, block uint64) ([]lexHit, map[string]float64) {
 	t.Helper()
 	adv, err := idx.Advanced()
 	if err != nil {
@@ -93,7 +93,7 @@ func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func
 		t.Fatal(err)
 	}
 	defer r.Close()
-	hits, err := lexicalTop(context.Background(), r, newLexAccumulators(), clauses, keep, 1000, budget)
+	hits, err := lexicalTop(context.Background(), r, newLexAccumulators(), clauses, keep, 1000, budget, block)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestLexicalScoreIsBleves(t *testing.T) {
 		{words: []string{"nowhere"}, boost: 3},
 	}
 	all := func(uint64) bool { return true }
-	hits, got := lexScores(t, idx, clauses, all, math.MaxUint64)
+	hits, got := lexScores(t, idx, clauses, all, math.MaxUint64, lexBlock)
 	sameScores(t, got, bleveScores(t, idx, bleveQuery(clauses)))
 	for i := 1; i < len(hits); i++ {
 		if hits[i].score > hits[i-1].score {
@@ -163,9 +163,18 @@ func TestLexicalScoreIsBleves(t *testing.T) {
 		}
 	}
 
+	// Scored in blocks smaller than the index (320 records), every score is
+	// the same to the bit: each document's sum is made in the same order.
+	for _, block := range []uint64{1, 7, 64, 319} {
+		blocked, _ := lexScores(t, idx, clauses, all, math.MaxUint64, block)
+		if fmt.Sprint(blocked) != fmt.Sprint(hits) {
+			t.Errorf("in blocks of %d: %v, want %v", block, blocked, hits)
+		}
+	}
+
 	// keep leaves documents out without changing the others' scores.
 	odd := func(doc uint64) bool { return doc%2 == 1 }
-	kept, _ := lexScores(t, idx, clauses, odd, math.MaxUint64)
+	kept, _ := lexScores(t, idx, clauses, odd, math.MaxUint64, lexBlock)
 	var want []lexHit
 	for _, h := range hits {
 		if odd(h.doc) {
@@ -194,7 +203,7 @@ func TestLexicalBudget(t *testing.T) {
 		}
 		budget += n.Total
 	}
-	_, got := lexScores(t, idx, clauses, func(uint64) bool { return true }, budget)
+	_, got := lexScores(t, idx, clauses, func(uint64) bool { return true }, budget, 64)
 	sameScores(t, got, bleveScores(t, idx, bleveQuery(clauses[1:])))
 }
 
