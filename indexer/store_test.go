@@ -1,0 +1,83 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/policysearch/policysearch/analyzers"
+)
+
+// TestBuildIsCompacted: a build of several batches ends as one segment,
+// with no other segment file left beside it, and holds every record.
+func TestBuildIsCompacted(t *testing.T) {
+	seg, err := analyzers.NewSegmenter(analyzers.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	analyzers.Install(seg)
+
+	// Enough records for several batches, so several segments before the
+	// compaction.
+	var docs []Document
+	provisions := 0
+	for d := range 40 {
+		doc := Document{ID: fmt.Sprintf("doc%02d", d), Title: fmt.Sprintf("%d年卫生健康工作要点", 2000+d), Year: 2000 + d}
+		for p := range 3 * batchRecords / 40 {
+			doc.Provisions = append(doc.Provisions, Provision{
+				ID: fmt.Sprintf("%s-%03d", doc.ID, p), DocID: doc.ID, Ordinal: p,
+				Text:     fmt.Sprintf("推进紧密型县域医共体建设第%d条,做实家庭医生签约服务。", p),
+				DocTitle: doc.Title, Year: doc.Year,
+			})
+			provisions++
+		}
+		docs = append(docs, doc)
+	}
+	root := t.TempDir()
+	st, err := Create(context.Background(), root, "test", docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	_, n, err := st.DocCount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != provisions {
+		t.Errorf("%d provisions indexed, want %d", n, provisions)
+	}
+	var segments uint64
+	err = st.View(func(idx bleve.Index) error {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return err
+		}
+		segments, _ = adv.(*scorch.Scorch).StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if segments != 1 {
+		t.Errorf("%d segments after the build, want 1", segments)
+	}
+	zaps, err := filepath.Glob(filepath.Join(root, st.gen, "store", "*.zap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zaps) != 1 {
+		names := make([]string, len(zaps))
+		for i, z := range zaps {
+			fi, _ := os.Stat(z)
+			names[i] = fmt.Sprintf("%s (%d bytes)", filepath.Base(z), fi.Size())
+		}
+		t.Errorf("segment files on disk: %v, want one", names)
+	}
+}
