@@ -12,6 +12,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -435,6 +436,7 @@ func lexicalTop(ctx context.Context, r index.IndexReader, accs lexAccumulators, 
 
 	acc := accs.get()
 	defer accs.put(acc)
+	acc.reserve(docSpan(r))
 	acc.total = float64(len(use))
 	// Clauses are added in the same order within every block, so each
 	// document's sum is made in the same order as over the whole index.
@@ -557,6 +559,30 @@ func (a *lexAccumulator) reset() {
 	}
 	a.touched = a.touched[:0]
 	a.ctouched = a.ctouched[:0]
+}
+
+// reserve makes the array span n document numbers, and some more for
+// documents added later, in one allocation: grown entry by entry as
+// postings reach further, it was copied some thirty times, which made a
+// new accumulator's first request several times slower (new ones are made
+// whenever more requests run at once than before).
+func (a *lexAccumulator) reserve(n uint64) {
+	if n > uint64(len(a.docs)) {
+		// reset has cleared every entry used: nothing to copy.
+		a.docs = make([]lexDoc, n+n/8)
+	}
+}
+
+// docSpan returns how many document numbers r's documents use (deleted
+// ones keep theirs), or 0 when r does not say.
+func docSpan(r index.IndexReader) uint64 {
+	if s, ok := r.(interface {
+		Segments() []*scorch.SegmentSnapshot
+	}); ok {
+		b := docBounds(s.Segments())
+		return b[len(b)-1]
+	}
+	return 0
 }
 
 // at returns the running score of document number d, growing the array as

@@ -236,3 +236,30 @@ func TestChooseClauses(t *testing.T) {
 		}
 	}
 }
+
+// TestDocSpan: the accumulators are sized from the document numbers in
+// use, deleted documents' included.
+func TestDocSpan(t *testing.T) {
+	idx := lexIndex(t) // 320 records
+	span := func() uint64 {
+		adv, err := idx.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		return docSpan(r)
+	}
+	if got := span(); got != 320 {
+		t.Errorf("span %d, want 320", got)
+	}
+	if err := idx.Delete("p000"); err != nil {
+		t.Fatal(err)
+	}
+	if got := span(); got < 320 {
+		t.Errorf("span %d after a deletion, want at least 320", got)
+	}
+}
