@@ -32,17 +32,9 @@ func NormalizeMap(s string) (string, []int) {
 	// the scripts found in these documents (no combining sequences).
 	pieces := make([]piece, 0, len(s)/2)
 	for i, r := range s {
-		var folded string
-		if r == utf8.RuneError {
-			folded = ""
-		} else {
-			folded = strings.ToLower(norm.NFKC.String(string(r)))
-		}
-		if r == '\u3000' || r == '\u00a0' || unicode.IsSpace(r) {
-			folded = " "
-		}
-		if unicode.IsControl(r) && folded != " " || r == '\ufeff' || r == '\u200b' {
-			folded = ""
+		folded, ok := foldFast(s, i, r)
+		if !ok {
+			folded = fold(r)
 		}
 		if folded != "" {
 			pieces = append(pieces, piece{folded, i})
@@ -78,6 +70,70 @@ func NormalizeMap(s string) (string, []int) {
 	}
 	offsets = append(offsets, len(s))
 	return b.String(), offsets
+}
+
+// fold returns what r becomes in the normalised text: its NFKC form in
+// lower case, a space for any white space, nothing for controls, byte-order
+// marks, zero-width spaces and invalid bytes.
+func fold(r rune) string {
+	var folded string
+	if r != utf8.RuneError {
+		folded = strings.ToLower(norm.NFKC.String(string(r)))
+	}
+	if r == '\u3000' || r == '\u00a0' || unicode.IsSpace(r) {
+		folded = " "
+	}
+	if unicode.IsControl(r) && folded != " " || r == '\ufeff' || r == '\u200b' {
+		folded = ""
+	}
+	return folded
+}
+
+// lowerASCII holds the lower-case letters, sliced for A–Z.
+const lowerASCII = "abcdefghijklmnopqrstuvwxyz"
+
+// Ranges of punctuation common in Chinese text whose folds are worked out
+// once: CJK symbols and punctuation, and full-width forms.
+const (
+	cjkPunctFirst, cjkPunctLast   = 0x3000, 0x303f
+	fullWidthFirst, fullWidthLast = 0xff00, 0xffef
+)
+
+// punctFolds holds fold of every character of the two ranges, the CJK
+// punctuation first. Made once, never changed.
+var punctFolds = func() []string {
+	var out []string
+	for _, rg := range [][2]rune{{cjkPunctFirst, cjkPunctLast}, {fullWidthFirst, fullWidthLast}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			out = append(out, fold(r))
+		}
+	}
+	return out
+}()
+
+// foldFast is fold for the characters that make up nearly all of these
+// texts, without NFKC's allocation for every character: r is the
+// character at s[i:]. ok is false when fold must decide. NFKC and lower
+// case leave ASCII other than A–Z and the CJK unified ideographs as they
+// are.
+func foldFast(s string, i int, r rune) (folded string, ok bool) {
+	switch {
+	case r >= 0x4e00 && r <= 0x9fff:
+		return s[i : i+utf8.RuneLen(r)], true
+	case r >= cjkPunctFirst && r <= cjkPunctLast:
+		return punctFolds[r-cjkPunctFirst], true
+	case r >= fullWidthFirst && r <= fullWidthLast:
+		return punctFolds[r-fullWidthFirst+cjkPunctLast-cjkPunctFirst+1], true
+	case r >= utf8.RuneSelf:
+		return "", false
+	case r >= 'A' && r <= 'Z':
+		return lowerASCII[r-'A' : r-'A'+1], true
+	case r == ' ' || r >= '\t' && r <= '\r':
+		return " ", true
+	case r < ' ' || r == 0x7f:
+		return "", true // a control: dropped
+	}
+	return s[i : i+1], true
 }
 
 // isCJKish reports whether r is a Han character or CJK/full-width

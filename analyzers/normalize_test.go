@@ -1,6 +1,9 @@
 package analyzers
 
-import "testing"
+import (
+	"testing"
+	"unicode"
+)
 
 func TestNormalize(t *testing.T) {
 	cases := []struct{ in, want string }{
@@ -31,5 +34,24 @@ func TestNormalizeMapPointsBackToSource(t *testing.T) {
 	// must still map to 市 in the source.
 	if got := src[off[i] : off[i]+3]; got != "市" {
 		t.Fatalf("offset of %q maps to %q", n[i:], got)
+	}
+}
+
+// TestFoldFastIsFold: the fast path folds every character it takes as
+// fold does.
+func TestFoldFastIsFold(t *testing.T) {
+	taken := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		folded, ok := foldFast(string(r), 0, r)
+		if !ok {
+			continue // left to fold
+		}
+		taken++
+		if want := fold(r); folded != want {
+			t.Errorf("%U: fast fold %q, fold %q", r, folded, want)
+		}
+	}
+	if taken < 128+0x9fff-0x4e00 {
+		t.Errorf("the fast path takes %d characters, want ASCII and the CJK unified ideographs", taken)
 	}
 }
