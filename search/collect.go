@@ -152,7 +152,7 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 			return nil, nil, err
 		}
 	}
-	if err := w.run(ctx, decoding(r, e.postings), m, walked); err != nil {
+	if err := w.run(ctx, decoding(r, e.postings, e.decodeMin), m, walked); err != nil {
 		return nil, nil, err
 	}
 	if w.keep {

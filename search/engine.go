@@ -67,11 +67,12 @@ type Engine struct {
 	sem         *semantic
 	defaultMode string
 	// facets holds the facet indexes of the latest index states; matches
-	// the scored matches of recent queries; postings the decoded postings
-	// of common terms.
-	facets   *facetCache
-	matches  *matchCache
-	postings *postingsCache
+	// the scored matches of recent queries; postings decoded postings:
+	// searches decode the terms with at least decodeMin postings.
+	facets    *facetCache
+	matches   *matchCache
+	postings  *postingsCache
+	decodeMin uint64
 	// lexAccs keeps the score arrays of similar-provision searches.
 	lexAccs lexAccumulators
 }
@@ -80,7 +81,7 @@ type Engine struct {
 func New(c Config) *Engine {
 	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
 		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes),
-		postings: newPostingsCache(decodedPostingsBytes, decodeMinPostings), lexAccs: newLexAccumulators()}
+		postings: newPostingsCache(decodedPostingsBytes), decodeMin: decodeMinPostings, lexAccs: newLexAccumulators()}
 }
 
 // Store returns the underlying index store.

@@ -28,8 +28,8 @@ import (
 // on 200,000 provisions reads some 64 MiB of them.
 const decodedPostingsBytes = 96 << 20
 
-// decodeMinPostings is the number of postings from which a term is
-// decoded: below it, stepping through them costs little.
+// decodeMinPostings is the number of postings from which a search decodes
+// a term: below it, stepping through them costs little.
 const decodeMinPostings = 4096
 
 // decodedPostings is one term's postings in one segment, deleted
@@ -70,11 +70,9 @@ type postingsKey struct {
 	positions bool
 }
 
-// postingsCache keeps decoded postings; a term reader reads a term from
-// them when it has at least minPostings postings.
+// postingsCache keeps decoded postings.
 type postingsCache struct {
-	decoded     *lru[postingsKey, *decodedPostings]
-	minPostings uint64
+	decoded *lru[postingsKey, *decodedPostings]
 
 	mu sync.Mutex
 	// states holds the segments of the two latest index states seen: the
@@ -83,8 +81,8 @@ type postingsCache struct {
 	states [2]map[segment.Segment]bool
 }
 
-func newPostingsCache(limit int64, minPostings uint64) *postingsCache {
-	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes), minPostings: minPostings}
+func newPostingsCache(limit int64) *postingsCache {
+	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes)}
 }
 
 // track notes the segments of a state being read, and drops the postings
@@ -159,24 +157,26 @@ func decodePostings(pl segment.PostingsList, positions bool) (*decodedPostings, 
 	}
 }
 
-// decodingReader is an index reader whose term readers read common terms'
-// postings decoded (when positions are not asked for); everything else is
-// the snapshot's own.
+// decodingReader is an index reader whose term readers read the postings
+// of terms with at least min postings decoded (when positions are not
+// asked for); everything else is the snapshot's own.
 type decodingReader struct {
 	*scorch.IndexSnapshot
 	cache  *postingsCache
+	min    uint64
 	segs   []*scorch.SegmentSnapshot
 	bounds []uint64 // segment i is numbered from bounds[i] to bounds[i+1]
 }
 
-// decoding returns r with its common terms' postings read through cache;
-// r itself when it is not a scorch snapshot or there is no cache.
-func decoding(r index.IndexReader, cache *postingsCache) index.IndexReader {
+// decoding returns r with the postings of terms holding at least min
+// postings read through cache; r itself when it is not a scorch snapshot
+// or there is no cache.
+func decoding(r index.IndexReader, cache *postingsCache, min uint64) index.IndexReader {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok || cache == nil {
 		return r
 	}
-	d := &decodingReader{IndexSnapshot: snap, cache: cache, segs: snap.Segments()}
+	d := &decodingReader{IndexSnapshot: snap, cache: cache, min: min, segs: snap.Segments()}
 	d.bounds = docBounds(d.segs)
 	cache.track(d.segs)
 	return d
@@ -216,7 +216,7 @@ func (d *decodingReader) TermFieldReader(ctx context.Context, term []byte, field
 		}
 		count += live
 	}
-	if all < d.cache.minPostings {
+	if all < d.min {
 		return d.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
 	}
 	for i, s := range d.segs {

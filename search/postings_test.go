@@ -38,13 +38,13 @@ func TestDecodedPostingsScoreAsTheSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts := []string{"年", "健康", "医共体", "家庭医生签约", "健康 -服务", "推进 县域 医疗", "老百姓看病难看病贵怎么办", `"疫情防控"`}
-	cache := newPostingsCache(1<<20, 1) // every term decoded
+	cache := newPostingsCache(1 << 20) // read below with min 1: every term decoded
 	err = e.store.ReadMapped(func(r index.IndexReader, m mapping.IndexMapping) error {
 		fi, err := e.facets.get(ctx, r)
 		if err != nil {
 			return err
 		}
-		if segs := len(decoding(r, cache).(*decodingReader).segs); segs < 2 {
+		if segs := len(decoding(r, cache, 1).(*decodingReader).segs); segs < 2 {
 			t.Errorf("%d segment: jumps between segments go untested", segs)
 		}
 		city := passing(fi.filterSets(Filters{FacetCity: {"温州"}}), "")
@@ -66,7 +66,7 @@ func TestDecodedPostingsScoreAsTheSegments(t *testing.T) {
 				if err := want.run(ctx, r, m, wq); err != nil {
 					return err
 				}
-				if err := got.run(ctx, decoding(r, cache), m, wq); err != nil {
+				if err := got.run(ctx, decoding(r, cache, 1), m, wq); err != nil {
 					return err
 				}
 				if len(want.docs) == 0 {
@@ -161,12 +161,12 @@ func TestDecodedPostingsOfGoneSegmentsAreDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache := newPostingsCache(1<<20, 1)
+	cache := newPostingsCache(1 << 20)
 	var latest []map[segment.Segment]bool
 	read := func() {
 		t.Helper()
 		err := e.store.Read(func(r index.IndexReader) error {
-			d := decoding(r, cache).(*decodingReader)
+			d := decoding(r, cache, 1).(*decodingReader)
 			segs := map[segment.Segment]bool{}
 			for _, s := range d.segs {
 				segs[s.Segment()] = true
@@ -237,7 +237,8 @@ func TestDecodedPostingsOfGoneSegmentsAreDropped(t *testing.T) {
 func TestConcurrentSearchesOnDecodedPostings(t *testing.T) {
 	ctx := context.Background()
 	e := seedEngine(t)
-	e.postings = newPostingsCache(1<<20, 1) // every term decoded, in a cache small enough to evict
+	// Every term decoded, in a cache small enough to evict.
+	e.postings, e.decodeMin = newPostingsCache(1<<20), 1
 	reqs := []Request{
 		{Query: "健康"}, {Query: "医共体", Filters: Filters{FacetCity: {"温州"}}}, {Query: `"疫情防控"`},
 		{Query: "家庭医生签约"}, {Query: "年", Filters: Filters{FacetYear: {"2020"}}}, {Query: "推进 县域 医疗"},
