@@ -23,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/policysearch/policysearch/analyzers"
 )
@@ -36,7 +37,26 @@ var (
 	ErrStale = errors.New("index built with different analysis; rebuild it")
 	// ErrNotFound: no document or provision with that id.
 	ErrNotFound = errors.New("not found")
+	// ErrInUse: another process has the index open.
+	ErrInUse = errors.New("index in use by another process")
 )
+
+// lockWait is how long opening an index waits for another process to
+// let go of it.
+const lockWait = 2 * time.Second
+
+// openIndex opens the index at path, failing with ErrInUse rather than
+// waiting for ever when another process holds it.
+func openIndex(path string) (bleve.Index, error) {
+	idx, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockWait.String()})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return idx, nil
+}
 
 const (
 	currentFile = "CURRENT"
@@ -75,9 +95,9 @@ func Open(root, fingerprint string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.Open(filepath.Join(root, gen))
+	idx, err := openIndex(filepath.Join(root, gen))
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", filepath.Join(root, gen), err)
+		return nil, err
 	}
 	got, err := idx.GetInternal([]byte(internalAnalysis))
 	if err != nil {
@@ -162,9 +182,9 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 		_ = os.RemoveAll(path)
 		return 0, 0, fmt.Errorf("flush index %s: %w", path, err)
 	}
-	if idx, err = bleve.Open(path); err != nil {
+	if idx, err = openIndex(path); err != nil {
 		_ = os.RemoveAll(path)
-		return 0, 0, fmt.Errorf("reopen index %s: %w", path, err)
+		return 0, 0, fmt.Errorf("reopen: %w", err)
 	}
 	if err := compact(ctx, idx, path); err != nil {
 		return fail(err)

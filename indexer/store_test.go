@@ -2,10 +2,12 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -79,5 +81,31 @@ func TestBuildIsCompacted(t *testing.T) {
 			names[i] = fmt.Sprintf("%s (%d bytes)", filepath.Base(z), fi.Size())
 		}
 		t.Errorf("segment files on disk: %v, want one", names)
+	}
+}
+
+// TestOpenInUse: an index another process holds is refused at once with
+// ErrInUse, not waited on for ever. (Its lock is per open file, so a
+// second open in this process stands for another process.)
+func TestOpenInUse(t *testing.T) {
+	seg, err := analyzers.NewSegmenter(analyzers.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	analyzers.Install(seg)
+	root := t.TempDir()
+	doc := Document{ID: "d", Title: "卫生健康工作要点", Provisions: []Provision{{ID: "d-000", DocID: "d", Text: "推进医共体建设。"}}}
+	st, err := Create(context.Background(), root, "test", []Document{doc}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	if _, err := Open(root, "test"); !errors.Is(err, ErrInUse) {
+		t.Fatalf("second open: %v, want ErrInUse", err)
+	}
+	if took := time.Since(start); took > 10*lockWait {
+		t.Errorf("refused after %v", took)
 	}
 }
