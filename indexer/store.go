@@ -432,23 +432,20 @@ func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, erro
 	if len(ids) == 0 {
 		return []Provision{}, nil
 	}
-	byID := make(map[string]Provision, len(ids))
-	err := s.each(ctx, bleve.NewDocIDQuery(ids), nil, func(raw []byte) error {
-		var p Provision
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return fmt.Errorf("decode stored provision: %w", err)
-		}
-		byID[p.ID] = p
-		return nil
-	})
+	raws, err := s.records(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Provision, 0, len(ids))
-	for _, id := range ids {
-		if p, ok := byID[id]; ok {
-			out = append(out, p)
+	for i, raw := range raws {
+		if raw == nil {
+			continue
 		}
+		var p Provision
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("decode stored provision %s: %w", ids[i], err)
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }
@@ -540,19 +537,43 @@ func (s *Store) documentInfo(ctx context.Context, id string) (DocumentInfo, erro
 
 // stored returns the stored JSON of one record.
 func (s *Store) stored(ctx context.Context, key string) ([]byte, error) {
-	q := bleve.NewDocIDQuery([]string{key})
-	var raw []byte
-	err := s.each(ctx, q, nil, func(r []byte) error {
-		raw = r
-		return nil
-	})
+	raws, err := s.records(ctx, []string{key})
 	if err != nil {
 		return nil, err
 	}
-	if raw == nil {
+	if raws[0] == nil {
 		return nil, fmt.Errorf("%q: %w", key, ErrNotFound)
 	}
-	return raw, nil
+	return raws[0], nil
+}
+
+// records returns the stored JSON of the records with these keys, in their
+// order: nil for a key with no record. They are read straight from the
+// index reader; a search for them (a query, a sort, a collector) cost as
+// much again as reading them.
+func (s *Store) records(ctx context.Context, keys []string) ([][]byte, error) {
+	out := make([][]byte, len(keys))
+	err := s.Read(func(r index.IndexReader) error {
+		for i, k := range keys {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			doc, err := r.Document(k)
+			if err != nil {
+				return fmt.Errorf("read record %s: %w", k, err)
+			}
+			if doc == nil {
+				continue
+			}
+			doc.VisitFields(func(f index.Field) {
+				if f.Name() == FieldJSON {
+					out[i] = slices.Clone(f.Value())
+				}
+			})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // maxRecords bounds the records one listing reads.
