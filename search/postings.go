@@ -24,8 +24,10 @@ import (
 // are the stored ones, so the scores are too.
 
 // decodedPostingsBytes bounds the memory of decoded postings. A posting
-// costs 10 bytes, and a position 4 more: the query mix of the benchmarks
-// on 200,000 provisions reads some 64 MiB of them.
+// costs 10 bytes, and a position 4 more. The query mix of the benchmarks
+// on 200,000 provisions reads more than this, and some is decoded again
+// after being dropped; twice the budget kept it all but made no kind of
+// query faster over HTTP.
 const decodedPostingsBytes = 96 << 20
 
 // decodeMinPostings is the number of postings from which a search decodes
