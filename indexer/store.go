@@ -207,11 +207,11 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 }
 
 // compactPlan merges every segment into one, in one pass.
-var compactPlan = func() mergeplan.MergePlanOptions {
+func compactPlan() *mergeplan.MergePlanOptions {
 	o := mergeplan.SingleSegmentMergePlanOptions
 	o.SegmentsPerMergeTask = math.MaxInt32
-	return o
-}()
+	return &o
+}
 
 // compact merges a freshly built index into one segment. A build leaves
 // a dozen segments of every size (bleve merges batches by tiers as they
@@ -228,8 +228,7 @@ func compact(ctx context.Context, idx bleve.Index, path string) error {
 	if !ok {
 		return nil // not a segmented index: nothing to merge
 	}
-	plan := compactPlan
-	if err := sc.ForceMerge(ctx, &plan); err != nil {
+	if err := sc.ForceMerge(ctx, compactPlan()); err != nil {
 		return fmt.Errorf("compact index: %w", err)
 	}
 	if err := ctx.Err(); err != nil {

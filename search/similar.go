@@ -382,8 +382,9 @@ type lexWord struct {
 // lexBlock is how many document numbers are scored together: each clause
 // adds its postings within one block before the next block is begun, so
 // that the running scores written (24 bytes a document, 384 KiB a block)
-// stay in the core's cache instead of being fetched from memory for most
-// postings, as they were when each word's postings crossed the whole index.
+// can stay in the core's cache. With eight requests at once on two cores,
+// 100 requests took 0.64–0.86 s instead of 1.02–1.04 s when each word's
+// postings crossed the whole index; one request alone is no faster.
 const lexBlock = 1 << 14
 
 // lexicalTop scores the clauses (those that fit the budget of postings:
