@@ -15,15 +15,22 @@ import (
 	"github.com/policysearch/policysearch/analyzers"
 )
 
-// TestBuildIsCompacted: a build of several batches ends as one segment,
-// with no other segment file left beside it, and holds every record.
-func TestBuildIsCompacted(t *testing.T) {
+// installSegmenter installs the segmenter the index mapping's analyzers
+// use, for the test's duration.
+func installSegmenter(t *testing.T) {
+	t.Helper()
 	seg, err := analyzers.NewSegmenter(analyzers.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer seg.Close()
+	t.Cleanup(seg.Close)
 	analyzers.Install(seg)
+}
+
+// TestBuildIsCompacted: a build of several batches ends as one segment,
+// with no other segment file left beside it, and holds every record.
+func TestBuildIsCompacted(t *testing.T) {
+	installSegmenter(t)
 
 	// Enough records for several batches, so several segments before the
 	// compaction.
@@ -88,12 +95,7 @@ func TestBuildIsCompacted(t *testing.T) {
 // ErrInUse, not waited on for ever. (Its lock is per open file, so a
 // second open in this process stands for another process.)
 func TestOpenInUse(t *testing.T) {
-	seg, err := analyzers.NewSegmenter(analyzers.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
-	analyzers.Install(seg)
+	installSegmenter(t)
 	root := t.TempDir()
 	doc := Document{ID: "d", Title: "卫生健康工作要点", Provisions: []Provision{{ID: "d-000", DocID: "d", Text: "推进医共体建设。"}}}
 	st, err := Create(context.Background(), root, "test", []Document{doc}, nil)
