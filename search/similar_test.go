@@ -81,8 +81,9 @@ func bleveQuery(clauses []similarClause) query.Query {
 	return b
 }
 
-// lexScores runs lexicalTop over idx and returns the scores by record id.
-func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func(uint64) bool, budget, block uint64) ([]lexHit, map[string]float64) {
+// reader returns a reader of idx's present state, closed when the test
+// ends.
+func reader(t *testing.T, idx bleve.Index) index.IndexReader {
 	t.Helper()
 	adv, err := idx.Advanced()
 	if err != nil {
@@ -92,7 +93,14 @@ func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+// lexScores runs lexicalTop over idx and returns the scores by record id.
+func lexScores(t *testing.T, idx bleve.Index, clauses []similarClause, keep func(uint64) bool, budget, block uint64) ([]lexHit, map[string]float64) {
+	t.Helper()
+	r := reader(t, idx)
 	hits, err := lexicalTop(context.Background(), r, newLexAccumulators(), clauses, keep, 1000, budget, block)
 	if err != nil {
 		t.Fatal(err)
@@ -241,25 +249,13 @@ func TestChooseClauses(t *testing.T) {
 // use, deleted documents' included.
 func TestDocSpan(t *testing.T) {
 	idx := lexIndex(t) // 320 records
-	span := func() uint64 {
-		adv, err := idx.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		return docSpan(r)
-	}
-	if got := span(); got != 320 {
+	if got := docSpan(reader(t, idx)); got != 320 {
 		t.Errorf("span %d, want 320", got)
 	}
 	if err := idx.Delete("p000"); err != nil {
 		t.Fatal(err)
 	}
-	if got := span(); got < 320 {
+	if got := docSpan(reader(t, idx)); got < 320 {
 		t.Errorf("span %d after a deletion, want at least 320", got)
 	}
 }
