@@ -48,13 +48,57 @@ const stateTermsBytes = 32 << 20
 type heldValues struct {
 	starts []uint32
 	values []uint16
+	// intersectNanos estimates the cost of intersecting every value's set
+	// with dense matches.
+	intersectNanos int64
 }
 
-// countWalkMax is the number of matches up to which counts walk the
-// matches' values rather than intersect each value's set with them: about
-// where the two cost the same on 200,000 provisions and a few hundred
-// values.
-const countWalkMax = 40000
+// Counting a facet's values among matches either walks the matches,
+// looking up the values each holds, or intersects each value's set with
+// the matches. Walking costs in proportion to the matches; intersecting,
+// when the matches are dense (bitmap containers), in proportion to the
+// size of the values' sets, and many times more when they are sparse
+// (array containers merged with arrays). Measured on 200,000 provisions
+// (2 cores, AMD EPYC): a walk takes about 4 ns per match, times the values
+// it holds when more than one; against dense matches, a value's bitmap
+// container takes about 700 ns, and its array container 0.85 ns per
+// element.
+const (
+	walkNanos   = 4
+	bitmapNanos = 700
+	arrayPicos  = 850
+)
+
+// intersectNanos estimates the time to intersect every one of values'
+// sets with dense matches.
+func intersectNanos(values []facetPosting) int64 {
+	var ns int64
+	for _, v := range values {
+		st := v.docs.Stats()
+		ns += int64(st.BitmapContainers)*bitmapNanos +
+			int64(st.ArrayContainerValues)*arrayPicos/1000 +
+			int64(st.RunContainerValues)*arrayPicos/1000
+	}
+	return ns
+}
+
+// intersects reports whether counting among base is cheaper by
+// intersecting each value's set than by walking base.
+func (h heldValues) intersects(base *roaring.Bitmap) bool {
+	if h.starts == nil {
+		return true
+	}
+	st := base.Stats()
+	if st.Cardinality < roaringArrayMax*st.Containers {
+		return false // sparse: intersecting merges arrays, value by value
+	}
+	held := float64(len(h.values)) / float64(max(1, len(h.starts)-1))
+	return float64(h.intersectNanos) < float64(st.Cardinality)*walkNanos*max(1, held)
+}
+
+// roaringArrayMax is the most values a roaring array container holds:
+// a container with more is a bitmap.
+const roaringArrayMax = 4096
 
 // facetPosting is one facet value and the provisions holding it.
 type facetPosting struct {
@@ -186,6 +230,7 @@ func holding(values []facetPosting) heldValues {
 		h.starts[n] += h.starts[n-1]
 	}
 	h.values = make([]uint16, h.starts[docs])
+	h.intersectNanos = intersectNanos(values)
 	next := slices.Clone(h.starts[:docs])
 	for i, v := range values {
 		it := v.docs.Iterator()
@@ -206,17 +251,22 @@ func (h heldValues) count(docs *roaring.Bitmap, values int) ([]int, bool) {
 	}
 	counts := make([]int, values)
 	last := uint32(len(h.starts) - 1)
-	it := docs.Iterator()
-	for it.HasNext() {
-		n := it.Next()
-		if n >= last {
-			break // provisions after the last holding a value
+	it := docs.ManyIterator()
+	var buf [256]uint32
+	for {
+		k := it.NextMany(buf[:])
+		if k == 0 {
+			return counts, true
 		}
-		for _, v := range h.values[h.starts[n]:h.starts[n+1]] {
-			counts[v]++
+		for _, n := range buf[:k] {
+			if n >= last {
+				return counts, true // provisions after the last holding a value
+			}
+			for _, v := range h.values[h.starts[n]:h.starts[n+1]] {
+				counts[v]++
+			}
 		}
 	}
-	return counts, true
 }
 
 // docNumber is the number an index state gives a document.
@@ -309,8 +359,8 @@ func (fi *facetIndex) counts(matched *roaring.Bitmap, sets map[string]*roaring.B
 		if !base.IsEmpty() {
 			values := fi.values[f]
 			counts, walked := []int(nil), false
-			if base.GetCardinality() <= countWalkMax {
-				counts, walked = fi.held[f].count(base, len(values))
+			if h := fi.held[f]; !h.intersects(base) {
+				counts, walked = h.count(base, len(values))
 			}
 			if walked {
 				for i, n := range counts {

@@ -50,3 +50,43 @@ func TestHeldValuesCountAsTheSets(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCountingChoosesTheCheaperWay: matches dense enough to fill roaring
+// bitmap containers are counted by intersecting the values' small sets;
+// sparse ones by walking them; a facet without a list of held values only
+// by intersecting.
+func TestCountingChoosesTheCheaperWay(t *testing.T) {
+	ctx := context.Background()
+	e := seedEngine(t)
+	err := e.store.Read(func(r index.IndexReader) error {
+		fi, err := e.facets.get(ctx, r)
+		if err != nil {
+			return err
+		}
+		dense := roaring.New()
+		dense.AddRange(0, 1<<17)
+		sparse := roaring.New()
+		for n := uint32(0); n < 1<<17; n += 97 {
+			sparse.Add(n)
+		}
+		for _, f := range FacetNames {
+			h := fi.held[f]
+			if h.intersectNanos <= 0 {
+				t.Errorf("facet %s: no cost estimated for intersecting its values", f)
+			}
+			if !h.intersects(dense) {
+				t.Errorf("facet %s: %d dense matches are walked, not intersected with %d ns of sets", f, dense.GetCardinality(), h.intersectNanos)
+			}
+			if h.intersects(sparse) {
+				t.Errorf("facet %s: %d sparse matches are intersected, not walked", f, sparse.GetCardinality())
+			}
+		}
+		if !(heldValues{}).intersects(roaring.BitmapOf(1, 2, 3)) {
+			t.Error("a facet without held values is walked")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -292,11 +292,27 @@ func (t *decodedTermReader) Advance(id index.IndexInternalID, pre *index.TermFie
 		if part == t.part && t.pos > 0 && p.p.docs[t.pos-1] < local {
 			lo = t.pos // forward: search only what is ahead
 		}
-		pos, _ = slices.BinarySearch(p.p.docs[lo:], local)
-		pos += lo
+		pos = gallop(p.p.docs, lo, local)
 	}
 	t.part, t.pos = part, pos
 	return t.Next(pre)
+}
+
+// gallop returns the index of the first of docs[lo:] at or after n (or
+// len(docs)). A reader moves forward through a sorted set, mostly by a
+// short way: probing at doubling steps from lo finds the range in a few
+// looks at memory near the last one, where a binary search over all that
+// is ahead would start far away.
+func gallop(docs []uint32, lo int, n uint32) int {
+	hi, step := lo, 1
+	for hi < len(docs) && docs[hi] < n {
+		lo = hi + 1
+		hi += step
+		step *= 2
+	}
+	hi = min(hi, len(docs))
+	i, _ := slices.BinarySearch(docs[lo:hi], n)
+	return lo + i
 }
 
 func (t *decodedTermReader) fill(pre *index.TermFieldDoc, p *decodedPart, i int) *index.TermFieldDoc {

@@ -306,3 +306,27 @@ func TestConcurrentSearchesOnDecodedPostings(t *testing.T) {
 	wg.Wait()
 	<-done
 }
+
+// TestGallopFindsAsBinarySearch: from every starting point, for every
+// target (present, absent, before the start, past the end), gallop finds
+// the same index as a binary search over what lies ahead.
+func TestGallopFindsAsBinarySearch(t *testing.T) {
+	var docs []uint32
+	for n := uint32(3); len(docs) < 300; n += 1 + n%7 {
+		docs = append(docs, n)
+	}
+	for _, ds := range [][]uint32{nil, {5}, docs} {
+		end := uint32(10)
+		if len(ds) > 0 {
+			end = ds[len(ds)-1] + 3
+		}
+		for lo := 0; lo <= len(ds); lo++ {
+			for target := uint32(0); target <= end; target++ {
+				want, _ := slices.BinarySearch(ds[lo:], target)
+				if got := gallop(ds, lo, target); got != lo+want {
+					t.Fatalf("%d postings, from %d, to %d: gallop gives %d, binary search %d", len(ds), lo, target, got, lo+want)
+				}
+			}
+		}
+	}
+}
