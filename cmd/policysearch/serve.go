@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime"
 	"strconv"
 
 	"github.com/policysearch/policysearch/server"
@@ -42,6 +44,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log := slog.Default()
 	if *token == "" {
 		log.Warn("no write token: uploads and deletions are disabled (set --token or POLICYSEARCH_TOKEN)")
+	}
+	// Queries take turns, one per CPU unless told otherwise; the scheduler
+	// gets twice as many Ps as CPUs, so that reading a request and writing
+	// an answer need not wait for a P behind running queries. Turns are
+	// given first come, first served; the Go scheduler's run queue is not,
+	// and with a P per CPU some requests waited there far longer than the
+	// rest (filtered searches at concurrency 8 on 2 cores: p99 15–25%
+	// lower with the extra Ps). A GOMAXPROCS set by the operator is kept.
+	cpus := runtime.GOMAXPROCS(0)
+	if *workers == 0 {
+		*workers = cpus
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(2 * cpus)
 	}
 	srv := server.New(server.Config{Token: *token, Logger: log, Workers: *workers})
 	ln, err := net.Listen("tcp", *addr)
