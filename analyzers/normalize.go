@@ -14,8 +14,7 @@ import (
 // single space, and trimmed. Index and query text both pass through it, so a
 // quoted phrase matches exactly when the normalised texts contain each other.
 func Normalize(s string) string {
-	n, _ := NormalizeMap(s)
-	return n
+	return normalize(s, nil)
 }
 
 // NormalizeMap is Normalize that also returns, for each byte of the result,
@@ -23,53 +22,62 @@ func Normalize(s string) string {
 // equal to len(s)), so that spans found in the normalised text can be shown
 // on the faithful display text.
 func NormalizeMap(s string) (string, []int) {
-	type piece struct {
-		text string
-		src  int // byte offset of the source character in s
-	}
-	// Fold each source character on its own so that every output byte can be
-	// traced back; NFKC of one character is what NFKC of the text gives for
-	// the scripts found in these documents (no combining sequences).
-	pieces := make([]piece, 0, len(s)/2)
+	offsets := make([]int, 0, len(s)+1)
+	n := normalize(s, &offsets)
+	return n, offsets
+}
+
+// normalize is Normalize, appending each output byte's source offset to
+// offsets when it is not nil. Each source character is folded on its own,
+// so that every output byte can be traced back; NFKC of one character is
+// what NFKC of the text gives for the scripts found in these documents (no
+// combining sequences).
+func normalize(s string, offsets *[]int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := -1 // source offset of a run of white space not yet written
+	last := ""  // the last character's fold written
 	for i, r := range s {
 		folded, ok := foldFast(s, i, r)
 		if !ok {
 			folded = fold(r)
 		}
-		if folded != "" {
-			pieces = append(pieces, piece{folded, i})
-		}
-	}
-
-	var b strings.Builder
-	b.Grow(len(s))
-	offsets := make([]int, 0, len(s)+1)
-	for i := 0; i < len(pieces); i++ {
-		p := pieces[i]
-		if p.text == " " || strings.TrimSpace(p.text) == "" {
-			// Collapse a run of spaces; drop it at the edges or next to CJK.
-			j := i
-			for j+1 < len(pieces) && strings.TrimSpace(pieces[j+1].text) == "" {
-				j++
+		switch {
+		case folded == "":
+			continue
+		case folded == " " || !ok && strings.TrimSpace(folded) == "":
+			// (The fast path folds white space to " " and nothing else
+			// to white space.)
+			if space < 0 {
+				space = i
 			}
-			if b.Len() > 0 && j+1 < len(pieces) {
-				prev, _ := utf8.DecodeLastRuneInString(b.String())
-				next, _ := utf8.DecodeRuneInString(pieces[j+1].text)
-				if !isCJKish(prev) && !isCJKish(next) {
-					b.WriteByte(' ')
-					offsets = append(offsets, p.src)
-				}
-			}
-			i = j
 			continue
 		}
-		b.WriteString(p.text)
-		for k := 0; k < len(p.text); k++ {
-			offsets = append(offsets, p.src)
+		if space >= 0 {
+			// A run of white space becomes one space between two
+			// characters that are not CJK; at the edges it goes.
+			prev, _ := utf8.DecodeLastRuneInString(last)
+			next, _ := utf8.DecodeRuneInString(folded)
+			if last != "" && !isCJKish(prev) && !isCJKish(next) {
+				b.WriteByte(' ')
+				if offsets != nil {
+					*offsets = append(*offsets, space)
+				}
+			}
+			space = -1
 		}
+		b.WriteString(folded)
+		if offsets != nil {
+			for range len(folded) {
+				*offsets = append(*offsets, i)
+			}
+		}
+		last = folded
 	}
-	offsets = append(offsets, len(s))
-	return b.String(), offsets
+	if offsets != nil {
+		*offsets = append(*offsets, len(s))
+	}
+	return b.String()
 }
 
 // fold returns what r becomes in the normalised text: its NFKC form in
