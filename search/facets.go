@@ -220,10 +220,13 @@ func holding(values []facetPosting) heldValues {
 		}
 	}
 	h := heldValues{starts: make([]uint32, docs+1)}
+	var buf [256]uint32
 	for _, v := range values {
-		it := v.docs.Iterator()
-		for it.HasNext() {
-			h.starts[it.Next()+1]++
+		it := v.docs.ManyIterator()
+		for k := it.NextMany(buf[:]); k > 0; k = it.NextMany(buf[:]) {
+			for _, n := range buf[:k] {
+				h.starts[n+1]++
+			}
 		}
 	}
 	for n := 1; n < len(h.starts); n++ {
@@ -233,11 +236,12 @@ func holding(values []facetPosting) heldValues {
 	h.intersectNanos = intersectNanos(values)
 	next := slices.Clone(h.starts[:docs])
 	for i, v := range values {
-		it := v.docs.Iterator()
-		for it.HasNext() {
-			n := it.Next()
-			h.values[next[n]] = uint16(i)
-			next[n]++
+		it := v.docs.ManyIterator()
+		for k := it.NextMany(buf[:]); k > 0; k = it.NextMany(buf[:]) {
+			for _, n := range buf[:k] {
+				h.values[next[n]] = uint16(i)
+				next[n]++
+			}
 		}
 	}
 	return h
