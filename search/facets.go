@@ -77,7 +77,7 @@ func intersectNanos(values []facetPosting) int64 {
 		st := v.docs.Stats()
 		ns += int64(st.BitmapContainers)*bitmapNanos +
 			int64(st.ArrayContainerValues)*arrayPicos/1000 +
-			int64(st.RunContainerValues)*arrayPicos/1000
+			int64(st.RunContainerValues)*arrayPicos/1000 // runs cost less: an overestimate
 	}
 	return ns
 }
@@ -220,14 +220,13 @@ func holding(values []facetPosting) heldValues {
 		}
 	}
 	h := heldValues{starts: make([]uint32, docs+1)}
-	var buf [256]uint32
 	for _, v := range values {
-		it := v.docs.ManyIterator()
-		for k := it.NextMany(buf[:]); k > 0; k = it.NextMany(buf[:]) {
-			for _, n := range buf[:k] {
+		inBatches(v.docs, func(batch []uint32) bool {
+			for _, n := range batch {
 				h.starts[n+1]++
 			}
-		}
+			return true
+		})
 	}
 	for n := 1; n < len(h.starts); n++ {
 		h.starts[n] += h.starts[n-1]
@@ -236,15 +235,28 @@ func holding(values []facetPosting) heldValues {
 	h.intersectNanos = intersectNanos(values)
 	next := slices.Clone(h.starts[:docs])
 	for i, v := range values {
-		it := v.docs.ManyIterator()
-		for k := it.NextMany(buf[:]); k > 0; k = it.NextMany(buf[:]) {
-			for _, n := range buf[:k] {
+		inBatches(v.docs, func(batch []uint32) bool {
+			for _, n := range batch {
 				h.values[next[n]] = uint16(i)
 				next[n]++
 			}
-		}
+			return true
+		})
 	}
 	return h
+}
+
+// inBatches calls f with the numbers b holds, in ascending batches, until
+// f returns false: taken a few hundred at a time they come several times
+// faster than one by one.
+func inBatches(b *roaring.Bitmap, f func(batch []uint32) bool) {
+	it := b.ManyIterator()
+	buf := make([]uint32, 256)
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		if !f(buf[:k]) {
+			return
+		}
+	}
 }
 
 // count returns how many of docs hold each value, walking docs; false
@@ -255,22 +267,18 @@ func (h heldValues) count(docs *roaring.Bitmap, values int) ([]int, bool) {
 	}
 	counts := make([]int, values)
 	last := uint32(len(h.starts) - 1)
-	it := docs.ManyIterator()
-	var buf [256]uint32
-	for {
-		k := it.NextMany(buf[:])
-		if k == 0 {
-			return counts, true
-		}
-		for _, n := range buf[:k] {
+	inBatches(docs, func(batch []uint32) bool {
+		for _, n := range batch {
 			if n >= last {
-				return counts, true // provisions after the last holding a value
+				return false // provisions after the last holding a value
 			}
 			for _, v := range h.values[h.starts[n]:h.starts[n+1]] {
 				counts[v]++
 			}
 		}
-	}
+		return true
+	})
+	return counts, true
 }
 
 // docNumber is the number an index state gives a document.
