@@ -449,6 +449,36 @@ func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, erro
 	return out, nil
 }
 
+// ProvisionText is a provision's id and text, without the rest of its
+// record.
+type ProvisionText struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// ProvisionTexts reads the ids and texts of the given provisions, in that
+// order; ids that are not there are skipped. For ranking candidates by
+// their wording: decoding only these two fields of a record costs a
+// fraction of decoding all of it (its themes' cues above all).
+func (s *Store) ProvisionTexts(ctx context.Context, ids []string) ([]ProvisionText, error) {
+	raws, err := s.records(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProvisionText, 0, len(ids))
+	for i, raw := range raws {
+		if raw == nil {
+			continue
+		}
+		var p ProvisionText
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("decode stored provision %s: %w", ids[i], err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // ProvisionIDs lists the id of every provision in the index, reading the
 // index's id list rather than the stored records.
 func (s *Store) ProvisionIDs(ctx context.Context) ([]string, error) {

@@ -271,6 +271,53 @@ func (t *decodedTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, 
 	return nil, nil
 }
 
+// postingRun is a stretch of one segment's decoded postings, read as
+// arrays: document numbers are base plus docs[i].
+type postingRun struct {
+	base    uint64
+	docs    []uint32
+	freqs   []uint16
+	norms   []float32
+	deleted *roaring.Bitmap // nil when the segment has none
+}
+
+// runBelow returns the postings from where the reader stands up to
+// document number end, within one segment, and moves past them; false
+// when there are none. Deleted documents are in the run: the caller skips
+// those in run.deleted.
+func (t *decodedTermReader) runBelow(end uint64) (postingRun, bool) {
+	for ; t.part < len(t.parts); t.part, t.pos = t.part+1, 0 {
+		p := &t.parts[t.part]
+		if p.start >= end {
+			return postingRun{}, false
+		}
+		docs := p.p.docs
+		if t.pos == len(docs) {
+			continue
+		}
+		n := len(docs)
+		if p.end > end {
+			n = gallop(docs, t.pos, uint32(end-p.start))
+		}
+		if n == t.pos {
+			return postingRun{}, false
+		}
+		run := postingRun{base: p.start, docs: docs[t.pos:n], freqs: p.p.freqs[t.pos:n], norms: p.p.norms[t.pos:n]}
+		if p.deleted != nil && !p.deleted.IsEmpty() {
+			run.deleted = p.deleted
+		}
+		t.pos = n
+		return run, true
+	}
+	return postingRun{}, false
+}
+
+// left reports whether the reader has postings left, deleted ones
+// included.
+func (t *decodedTermReader) left() bool {
+	return t.part < len(t.parts) && (t.pos < len(t.parts[t.part].p.docs) || t.part+1 < len(t.parts))
+}
+
 // Advance returns the first live posting at or after id, backwards too.
 func (t *decodedTermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	num := id.Value()

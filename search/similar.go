@@ -178,7 +178,9 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 			lexical[l.ID] = l.Score / best
 		}
 	}
-	provs, err := e.store.Provisions(ctx, ids)
+	// Candidates are ranked by their texts; only the hits returned are
+	// read whole.
+	cands, err := e.store.ProvisionTexts(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
 	}
@@ -186,12 +188,12 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 	src := newAlignment(out.SourceText)
 	src.indexGrams()
 	type scored struct {
-		prov     indexer.Provision
+		id, text string
 		passages []Passage
 		score    float64
 	}
-	ranked := make([]scored, 0, len(provs))
-	for _, p := range provs {
+	ranked := make([]scored, 0, len(cands))
+	for _, p := range cands {
 		dense := 0.0
 		if srcVec != nil {
 			if sim, ok := e.sem.index.Similarity(srcVec, p.ID); ok {
@@ -215,29 +217,46 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 		// order candidates that share ideas but not sentences.
 		score := similarWeightLexical*lexical[p.ID] + similarWeightDense*dense +
 			similarWeightCoverage*coverage + similarWeightConcepts*concepts
-		ranked = append(ranked, scored{p, passages, score})
+		ranked = append(ranked, scored{p.ID, p.Text, passages, score})
 	}
 	sort.SliceStable(ranked, func(i, j int) bool {
 		if ranked[i].score != ranked[j].score {
 			return ranked[i].score > ranked[j].score
 		}
-		return ranked[i].prov.ID < ranked[j].prov.ID
+		return ranked[i].id < ranked[j].id
 	})
+	ranked = ranked[:min(size, len(ranked))]
+	topIDs := make([]string, len(ranked))
+	for i, c := range ranked {
+		topIDs[i] = c.id
+	}
+	provs, err := e.store.Provisions(ctx, topIDs)
+	if err != nil {
+		return nil, fmt.Errorf("similar: %w", err)
+	}
+	byID := make(map[string]indexer.Provision, len(provs))
+	for _, p := range provs {
+		byID[p.ID] = p
+	}
 	srcTerms := map[string]bool{}
 	for _, t := range terms {
 		srcTerms[t.Term] = true
 	}
 	// The words shared and the marked text are for display: only the hits
 	// returned need them.
-	for _, c := range ranked[:min(size, len(ranked))] {
-		sh := SimilarHit{Hit: Hit{Provision: c.prov}, Passages: c.passages, SharedTerms: []string{}}
+	for _, c := range ranked {
+		prov, ok := byID[c.id]
+		if !ok {
+			continue // deleted since its text was read
+		}
+		sh := SimilarHit{Hit: Hit{Provision: prov}, Passages: c.passages, SharedTerms: []string{}}
 		sh.Score = roundScore(c.score)
-		for _, w := range e.words.Cut(analyzers.Normalize(c.prov.Text)) {
+		for _, w := range e.words.Cut(analyzers.Normalize(c.text)) {
 			if srcTerms[w] && !slices.Contains(sh.SharedTerms, w) {
 				sh.SharedTerms = append(sh.SharedTerms, w)
 			}
 		}
-		sh.Marked, sh.Highlights = passageMarks(c.prov.Text, c.passages)
+		sh.Marked, sh.Highlights = passageMarks(c.text, c.passages)
 		out.Hits = append(out.Hits, sh)
 	}
 	out.TookMS = elapsedMS(start)
@@ -505,9 +524,9 @@ type bm25 struct{ c0, c1 float64 }
 // score is BM25 of a posting of a word of the given weight, as bleve
 // computes it: tf is the square root of the frequency, the length comes
 // from the stored norm.
-func (p bm25) score(weight float64, d *index.TermFieldDoc) float64 {
-	tf := math.Sqrt(float64(d.Freq))
-	return weight * tf / (tf + p.c0 + p.c1/(d.Norm*d.Norm))
+func (p bm25) score(weight float64, freq uint64, norm float64) float64 {
+	tf := math.Sqrt(float64(freq))
+	return weight * tf / (tf + p.c0 + p.c1/(norm*norm))
 }
 
 // lexAccumulator adds up clause scores by document number. Its array spans
@@ -607,6 +626,25 @@ func (a *lexAccumulator) addBelow(c lexClause, bm bm25, end uint64) (bool, error
 	more := false
 	for i := range c.words {
 		w := &c.words[i]
+		if dr, ok := w.tfr.(*decodedTermReader); ok {
+			// Decoded postings are read from their arrays, without a
+			// call and a copy per posting: 40% of a request's time went
+			// to those.
+			for {
+				run, ok := dr.runBelow(end)
+				if !ok {
+					break
+				}
+				for j, local := range run.docs {
+					if run.deleted != nil && run.deleted.Contains(local) {
+						continue
+					}
+					a.add(run.base+uint64(local), bm.score(w.weight, uint64(run.freqs[j]), float64(run.norms[j])), len(c.words) == 1)
+				}
+			}
+			more = more || dr.left()
+			continue
+		}
 		for !w.done {
 			p := w.next
 			if p == nil {
@@ -626,21 +664,7 @@ func (a *lexAccumulator) addBelow(c lexClause, bm bm25, end uint64) (bool, error
 				break
 			}
 			w.next = nil
-			d := a.at(doc)
-			if len(c.words) == 1 {
-				// The clause's score is the word's: add it at once.
-				if d.matched == 0 {
-					a.touched = append(a.touched, doc)
-				}
-				d.sum += bm.score(w.weight, p)
-				d.matched++
-				continue
-			}
-			if d.cwords == 0 {
-				a.ctouched = append(a.ctouched, doc)
-			}
-			d.csum += bm.score(w.weight, p)
-			d.cwords++
+			a.add(doc, bm.score(w.weight, p.Freq, p.Norm), len(c.words) == 1)
 		}
 	}
 	if len(c.words) == 1 {
@@ -660,6 +684,26 @@ func (a *lexAccumulator) addBelow(c lexClause, bm bm25, end uint64) (bool, error
 	}
 	a.ctouched = a.ctouched[:0]
 	return more, nil
+}
+
+// add adds a word's score to document doc: to its sum when the word is
+// its clause's only one, else to the clause's own sum, scaled once the
+// clause's words are all read.
+func (a *lexAccumulator) add(doc uint64, score float64, alone bool) {
+	d := a.at(doc)
+	if alone {
+		if d.matched == 0 {
+			a.touched = append(a.touched, doc)
+		}
+		d.sum += score
+		d.matched++
+		return
+	}
+	if d.cwords == 0 {
+		a.ctouched = append(a.ctouched, doc)
+	}
+	d.csum += score
+	d.cwords++
 }
 
 // lexHit is a document number with its score.

@@ -194,6 +194,54 @@ func TestLexicalScoreIsBleves(t *testing.T) {
 	}
 }
 
+// TestLexicalScoreFromDecodedPostings: read from decoded postings, across
+// segments and past deleted records, the lexical scores are the snapshot
+// readers' to the bit, in blocks of any size.
+func TestLexicalScoreFromDecodedPostings(t *testing.T) {
+	idx := lexIndex(t)
+	b := idx.NewBatch()
+	for i := range 40 {
+		b.Delete(fmt.Sprintf("p%03d", 7*i))
+		if err := b.Index(fmt.Sprintf("q%03d", i), map[string]any{indexer.FieldWords: "alpha beta alpha kappa theta"[i%11:]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	r := reader(t, idx)
+	dr := decoding(r, newPostingsCache(1<<20), 0)
+	if d, ok := dr.(*decodingReader); !ok || len(d.segs) < 2 || d.segs[0].Deleted().IsEmpty() {
+		t.Fatal("the case needs two segments, the first with deleted records")
+	}
+	tfr, err := dr.TermFieldReader(context.Background(), []byte("alpha"), indexer.FieldWords, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tfr.(*decodedTermReader); !ok {
+		t.Fatalf("postings read by %T, not decoded", tfr)
+	}
+	clauses := []similarClause{
+		{words: []string{"alpha"}, boost: 2.5},
+		{words: []string{"theta"}, boost: 4},
+		{words: []string{"gamma", "iota", "kappa"}, boost: 1},
+	}
+	all := func(uint64) bool { return true }
+	for _, block := range []uint64{1, 7, 64, lexBlock} {
+		want, err := lexicalTop(context.Background(), r, newLexAccumulators(), clauses, all, 1000, math.MaxUint64, block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := lexicalTop(context.Background(), dr, newLexAccumulators(), clauses, all, 1000, math.MaxUint64, block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 250 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("in blocks of %d: %d hits from decoded postings, %d from the segments'", block, len(got), len(want))
+		}
+	}
+}
+
 // TestLexicalBudget: past the budget of postings, the score is bleve's for
 // the query of the clauses chosen.
 func TestLexicalBudget(t *testing.T) {
