@@ -258,18 +258,34 @@ func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighb
 	return out, nil
 }
 
+// scanChunk is how many vectors scan scores in one call of the kernel:
+// enough to spread the call's cost, few enough for the scores to stay in
+// the core's first cache.
+const scanChunk = 512
+
 // scan offers the vectors at positions [lo, hi) to t.
 func (ix *Index) scan(q []float32, lo, hi int, keep func(string) bool, t *topK) {
 	d := ix.dim
-	for p := lo; p < hi; p++ {
-		s := dot(q, ix.slab[p*d:(p+1)*d])
-		if !t.wants(s, p) {
-			continue
+	var scores [scanChunk]float32
+	// floor is the lowest score kept once t is full: most vectors score
+	// below it and are passed over with one comparison.
+	floor := float32(math.Inf(-1))
+	for start := lo; start < hi; start += scanChunk {
+		end := min(start+scanChunk, hi)
+		dots(q, ix.slab[start*d:end*d], scores[:end-start])
+		for i, s := range scores[:end-start] {
+			p := start + i
+			if s < floor || !t.wants(s, p) {
+				continue
+			}
+			if keep != nil && !keep(ix.ids[p]) {
+				continue
+			}
+			t.push(hit{score: s, pos: p})
+			if len(t.h) == t.k {
+				floor = t.h[0].score
+			}
 		}
-		if keep != nil && !keep(ix.ids[p]) {
-			continue
-		}
-		t.push(hit{score: s, pos: p})
 	}
 }
 
