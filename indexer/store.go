@@ -435,12 +435,18 @@ func (s *Store) Provisions(ctx context.Context, ids []string) ([]Provision, erro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Provision, 0, len(ids))
+	return decodeProvisions[Provision](ids, raws)
+}
+
+// decodeProvisions decodes stored provision records (nil for those not
+// there, which are skipped) into values of T, in order.
+func decodeProvisions[T any](ids []string, raws [][]byte) ([]T, error) {
+	out := make([]T, 0, len(raws))
 	for i, raw := range raws {
 		if raw == nil {
 			continue
 		}
-		var p Provision
+		var p T
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return nil, fmt.Errorf("decode stored provision %s: %w", ids[i], err)
 		}
@@ -465,18 +471,7 @@ func (s *Store) ProvisionTexts(ctx context.Context, ids []string) ([]ProvisionTe
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ProvisionText, 0, len(ids))
-	for i, raw := range raws {
-		if raw == nil {
-			continue
-		}
-		var p ProvisionText
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return nil, fmt.Errorf("decode stored provision %s: %w", ids[i], err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return decodeProvisions[ProvisionText](ids, raws)
 }
 
 // ProvisionIDs lists the id of every provision in the index, reading the

@@ -111,3 +111,41 @@ func TestOpenInUse(t *testing.T) {
 		t.Errorf("refused after %v", took)
 	}
 }
+
+// TestProvisionTextsAsRecords: the ids and texts read alone are those of
+// the whole records, in the order asked, without the ids not indexed.
+func TestProvisionTextsAsRecords(t *testing.T) {
+	installSegmenter(t)
+	doc := Document{ID: "doc", Title: "2024年卫生健康工作要点", Year: 2024}
+	for p := range 3 {
+		doc.Provisions = append(doc.Provisions, Provision{
+			ID: fmt.Sprintf("doc-%03d", p), DocID: doc.ID, Ordinal: p,
+			Text:     fmt.Sprintf("第%d条,推进医共体建设。", p),
+			DocTitle: doc.Title, Year: doc.Year, Themes: []string{"基层卫生"},
+			ThemeCues: map[string][]string{"基层卫生": {"医共体"}},
+		})
+	}
+	ctx := context.Background()
+	st, err := Create(ctx, t.TempDir(), "test", []Document{doc}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ids := []string{"doc-002", "missing", "doc-000"}
+	whole, err := st.Provisions(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := st.ProvisionTexts(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != 2 || len(texts) != 2 {
+		t.Fatalf("%d records and %d texts for two indexed ids", len(whole), len(texts))
+	}
+	for i, p := range whole {
+		if texts[i] != (ProvisionText{ID: p.ID, Text: p.Text}) || p.ID != doc.Provisions[2-2*i].ID {
+			t.Errorf("text %d: %+v, record %s %q", i, texts[i], p.ID, p.Text)
+		}
+	}
+}

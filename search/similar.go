@@ -628,8 +628,7 @@ func (a *lexAccumulator) addBelow(c lexClause, bm bm25, end uint64) (bool, error
 		w := &c.words[i]
 		if dr, ok := w.tfr.(*decodedTermReader); ok {
 			// Decoded postings are read from their arrays, without a
-			// call and a copy per posting: 40% of a request's time went
-			// to those.
+			// call and a copy for every posting.
 			for {
 				run, ok := dr.runBelow(end)
 				if !ok {
