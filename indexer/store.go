@@ -238,12 +238,24 @@ func compact(ctx context.Context, idx bleve.Index, path string) error {
 	// once the merged snapshot is on disk. Wait for it, briefly, so that
 	// the index's size on disk is its own: files left behind stay until the
 	// next write.
+	nudge := time.Now().Add(compactNudgeAfter)
 	for deadline := time.Now().Add(compactCleanupWait); time.Now().Before(deadline); {
 		st := sc.StatsMap()
 		files, _ := st["CurOnDiskFiles"].(uint64)
 		segments, _ := st["TotFileSegmentsAtRoot"].(uint64)
 		if files <= segments+1 { // the segments and the root file
 			return nil
+		}
+		if time.Now().After(nudge) {
+			// The persister removes files only when a write wakes it:
+			// those whose last reader let go after its last pass wait for
+			// the next write. Storing the fingerprint again is one.
+			if v, err := idx.GetInternal([]byte(internalAnalysis)); err == nil && v != nil {
+				if err := idx.SetInternal([]byte(internalAnalysis), v); err != nil {
+					return fmt.Errorf("compact index: %w", err)
+				}
+			}
+			nudge = time.Now().Add(compactNudgeAfter)
 		}
 		select {
 		case <-ctx.Done():
@@ -258,6 +270,10 @@ func compact(ctx context.Context, idx bleve.Index, path string) error {
 // compactCleanupWait bounds the wait for the files a compaction merged
 // away to be removed.
 const compactCleanupWait = 10 * time.Second
+
+// compactNudgeAfter is how long the wait lets the persister remove the
+// files by itself before waking it with a write.
+const compactNudgeAfter = 500 * time.Millisecond
 
 // Close closes the live index.
 func (s *Store) Close() error {
