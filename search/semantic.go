@@ -330,13 +330,9 @@ func (e *Engine) pageOf(ctx context.Context, order []rankedID, from, size int) (
 	for i, o := range order {
 		ids[i] = o.ID
 	}
-	provs, err := e.store.Provisions(ctx, ids)
+	byID, err := e.provisionsByID(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load results: %w", err)
-	}
-	byID := make(map[string]indexer.Provision, len(provs))
-	for _, p := range provs {
-		byID[p.ID] = p
 	}
 	hits := make([]Hit, 0, len(order))
 	for _, o := range order {
@@ -347,6 +343,21 @@ func (e *Engine) pageOf(ctx context.Context, order []rankedID, from, size int) (
 		hits = append(hits, Hit{Provision: p, Score: roundScore(o.Score)})
 	}
 	return hits, nil
+}
+
+// provisionsByID reads the provisions of ids, by id. Those deleted since
+// the ids were found are missing: the caller ranked them from an earlier
+// state of the index.
+func (e *Engine) provisionsByID(ctx context.Context, ids []string) (map[string]indexer.Provision, error) {
+	provs, err := e.store.Provisions(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]indexer.Provision, len(provs))
+	for _, p := range provs {
+		byID[p.ID] = p
+	}
+	return byID, nil
 }
 
 // Files of the semantic side, in a folder beside the index generations.

@@ -230,13 +230,9 @@ func (e *Engine) Similar(ctx context.Context, r SimilarRequest) (*SimilarRespons
 	for i, c := range ranked {
 		topIDs[i] = c.id
 	}
-	provs, err := e.store.Provisions(ctx, topIDs)
+	byID, err := e.provisionsByID(ctx, topIDs)
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
-	}
-	byID := make(map[string]indexer.Provision, len(provs))
-	for _, p := range provs {
-		byID[p.ID] = p
 	}
 	srcTerms := map[string]bool{}
 	for _, t := range terms {
