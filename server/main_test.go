@@ -14,7 +14,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/search"
@@ -95,6 +97,29 @@ type testServer struct {
 	engine *search.Engine
 	http   *httptest.Server
 	dir    string
+	// hold delays every API answer by this many nanoseconds (0: none), as
+	// a slow link does; set through slowAnswers.
+	hold atomic.Int64
+}
+
+// slowAnswers makes the server hold every API answer for d before
+// answering (0 lifts it). Done on the server's side so that the browser
+// tests need no DevTools network emulation, which Chromium builds differ on.
+func (ts *testServer) slowAnswers(d time.Duration) {
+	ts.hold.Store(int64(d))
+}
+
+// ServeHTTP serves a request, first holding an API request while a hold
+// is set.
+func (ts *testServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if d := time.Duration(ts.hold.Load()); d > 0 && strings.HasPrefix(r.URL.Path, "/api/") {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	ts.srv.ServeHTTP(w, r)
 }
 
 func quietLogger() *slog.Logger {
@@ -109,7 +134,9 @@ func startServer(cfg Config, e *search.Engine) *testServer {
 	if e != nil {
 		s.SetEngine(e)
 	}
-	return &testServer{srv: s, engine: e, http: httptest.NewServer(s)}
+	ts := &testServer{srv: s, engine: e}
+	ts.http = httptest.NewServer(ts)
+	return ts
 }
 
 // newWritableServer serves a private copy of the seed index, for tests that

@@ -768,7 +768,8 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 
 		// On a slow link the page says it is loading and keeps the old results.
 		p.open("/?q=" + q("医共体"))
-		p.throttle(700)
+		shared.slowAnswers(700 * time.Millisecond)
+		t.Cleanup(func() { shared.slowAnswers(0) })
 		p.click(`input[id="facet-city-温州市"]`)
 		var loading struct{ Busy, Bar, Stale bool }
 		p.waitJS(`document.querySelector("#progress.active")`)
@@ -778,7 +779,7 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		}
 		p.shot("11-loading")
 		p.settle()
-		p.throttle(0)
+		shared.slowAnswers(0)
 		if p.attrs("#progress", "class")[0] != "progress" {
 			t.Error("progress bar still shown after the answer")
 		}

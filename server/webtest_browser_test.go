@@ -14,7 +14,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/network"
 	cdpage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -144,6 +143,9 @@ func newPage(t *testing.T, browser context.Context, base string) *page {
 func (p *page) run(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
 	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		if msg := err.Error(); strings.Contains(msg, "(-32601)") || strings.Contains(msg, "(-32602)") {
+			p.t.Fatalf("browser: this Chromium lacks a DevTools feature the tests use: %v", err)
+		}
 		p.t.Fatalf("browser: %v", err)
 	}
 }
@@ -244,7 +246,7 @@ func (p *page) pressKey(key, code string, keyCode int64) {
 			{Type: input.DispatchKeyEventTypeKeyDown, Key: key, Code: code, Text: key, UnmodifiedText: key, WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode},
 			{Type: input.DispatchKeyEventTypeKeyUp, Key: key, Code: code, WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode},
 		} {
-			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, ev); err != nil {
+			if _, err := devtools(ctx, t, input.DispatchKeyEvent, ev); err != nil {
 				return err
 			}
 		}
@@ -270,14 +272,14 @@ func (p *page) saveShot(name string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), 10*time.Second)
 	defer cancel()
 	capture := func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
-		m, err := cdp.Call(ctx, t, cdpage.GetLayoutMetrics, cdp.Empty{})
+		m, err := devtools(ctx, t, cdpage.GetLayoutMetrics, cdp.Empty{})
 		if err != nil {
 			return nil, err
 		}
 		if m.CSSContentSize == nil {
 			return nil, fmt.Errorf("no content size in the layout metrics")
 		}
-		r, err := cdp.Call(ctx, t, cdpage.CaptureScreenshot, cdpage.CaptureScreenshotParams{
+		r, err := devtools(ctx, t, cdpage.CaptureScreenshot, cdpage.CaptureScreenshotParams{
 			Format: cdpage.CaptureScreenshotFormatPng,
 			// The whole page, not only what the window shows.
 			Clip:                  &cdpage.Viewport{Width: m.CSSContentSize.Width, Height: m.CSSContentSize.Height, Scale: 1},
@@ -307,18 +309,17 @@ func safeName(s string) string {
 	}, s)
 }
 
-// throttle delays every response by latency milliseconds (0 lifts it),
-// as a slow link does.
-func (p *page) throttle(latency float64) {
-	p.t.Helper()
-	set := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
-			return err
+// devtools runs one DevTools command. A browser that does not know the
+// command, or the parameters given, gets an error that names the feature,
+// so that a failure on another Chromium build says what that build lacks.
+func devtools[P, R any](ctx context.Context, t *chromedp.Target, c cdp.Command[P, R], params P) (R, error) {
+	r, err := cdp.Call(ctx, t, c, params)
+	if err != nil {
+		msg := err.Error()
+		if strings.Contains(msg, "(-32601)") || strings.Contains(msg, "(-32602)") {
+			return r, fmt.Errorf("this Chromium lacks the DevTools feature %s as the tests call it: %w", c.Method, err)
 		}
-		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Latency: latency, DownloadThroughput: -1, UploadThroughput: -1}},
-		})
-		return err
-	})
-	p.run(set)
+		return r, fmt.Errorf("DevTools %s: %w", c.Method, err)
+	}
+	return r, nil
 }
