@@ -25,7 +25,9 @@ var fieldLabels = map[string]string{
 	"文号": "文号", "发文字号": "文号", "信息来源": "信息来源", "来源": "信息来源",
 	"浏览次数": "浏览次数", "访问次数": "浏览次数", "点击数": "浏览次数", "公开方式": "公开方式",
 	"公开范围": "公开范围", "有效性": "有效性", "生效日期": "生效日期", "主题词": "主题词",
-	"作者": "作者", "字号": "字号",
+	"作者": "作者", "字号": "字号", "所属主题": "主题分类", "内容分类": "主题分类", "信息分类": "主题分类",
+	"废止日期": "废止日期", "服务对象": "服务对象", "发文机构": "发布机构", "成文时间": "成文日期",
+	"文件编号": "文号", "公开时限": "公开时限", "关键词": "主题词",
 }
 
 // labelRe finds a chrome label followed by a colon; web pages space the
@@ -53,6 +55,16 @@ var chromeRes = []*regexp.Regexp{
 	regexp.MustCompile(`^[(（](?:此件|本件)[^)）]{0,12}[)）]$`),
 	regexp.MustCompile(`^[(（]信息公开(?:形式|选项|方式)[:：][^)）]*[)）]$`),
 	regexp.MustCompile(`^(?:上一篇|下一篇)[:：]`),
+	// Aggregator sites: preview limits, download counters, paywalls, the
+	// "compiled for you" blurb, recommendation lists.
+	regexp.MustCompile(`^(?:温馨提示|推荐访问|相关推荐|猜你喜欢|热门文章|相关文章|您的当前位置|您的位置|当前位置|所在位置|您所在的位置)[:：]?`),
+	regexp.MustCompile(`(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*\d+.*(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*[\d-]`),
+	regexp.MustCompile(`^(?:VIP|侵权投诉|手机版|举报|海报|免费文档|付费文档|原创力文档|文库|实用文档|返回顶部|听全文|在线阅读)`),
+	regexp.MustCompile(`(?:供大家参考|仅供参考|欢迎阅读|欢迎借鉴)[。.!！]?$`),
+	regexp.MustCompile(`阅读全部|需要先登录|登录后|下载原文档|全部内容|点击查看更多|展开全文|下载网址|请加微|润笔`),
+	regexp.MustCompile(`^(?:标签|关键字|TAG|Tags?)[:：]`),
+	regexp.MustCompile(`^(?:来源|时间|点击|查看|发布时间|发布日期)[:：].{0,40}(?:点击|查看|浏览|阅读)[:：]?`),
+	regexp.MustCompile(`^-$|^\d{1,3}\s*/\s*\d{1,3}$|^第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页$`),
 }
 
 // buttonWords are the words of toolbar lines such as "关闭 打印" or
@@ -62,6 +74,16 @@ var buttonWords = map[string]bool{
 	"返回顶部": true, "分享": true, "微信": true, "微博": true, "扫一扫": true, "字号": true,
 	"大": true, "中": true, "小": true, "默认": true, "保存": true, "返回": true,
 }
+
+// tagRe matches an HTML tag, or a style rule, left in copied text.
+var tagRe = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\.[a-z][a-z0-9]*\{[^{}]*\}`)
+
+// markupLeftRe matches what remains of a line that was only markup: a list
+// number, a bullet, punctuation.
+var markupLeftRe = regexp.MustCompile(`^(?:\d{1,2}[.、]?|[-–•·●*.,;:|])?$`)
+
+// sponsorRe matches a site footer naming its sponsor, 主办单位：某某县卫生健康局.
+var sponsorRe = regexp.MustCompile(`^(?:主办单位|主办|网站主办)[:：]\s*([^\s|]{2,30})`)
 
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.
@@ -85,13 +107,25 @@ func cleanText(text string) cleaned {
 				continue
 			}
 		}
-		if c.takeFields(line) || isChrome(line) {
-			continue
+		if strings.ContainsRune(line, '<') {
+			// Reposts carry stray markup; a line of nothing else (a list
+			// number, a bullet) is the markup's, not the document's.
+			line = trimSpace(tagRe.ReplaceAllString(line, ""))
+			if markupLeftRe.MatchString(line) {
+				continue
+			}
 		}
 		line = trimSpace(bulletRe.ReplaceAllString(line, ""))
-		if line != "" {
-			c.lines = append(c.lines, line)
+		if line == "" || c.takeFields(line) || isChrome(line) {
+			continue
 		}
+		if sponsor := sponsorRe.FindStringSubmatch(line); sponsor != nil {
+			// The site's sponsor names whose site it is: a weak cue to
+			// the place, kept as a field.
+			c.setField("主办单位", trimSpace(sponsor[1]))
+			continue
+		}
+		c.lines = append(c.lines, line)
 	}
 	return c
 }

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/policysearch/policysearch/indexer/gazetteer"
 )
 
 // ManifestName is the file, at the root of a corpus folder, that supplies
@@ -20,6 +22,7 @@ type ManifestEntry struct {
 	File      string `json:"file"`
 	City      string `json:"city,omitempty"`
 	Province  string `json:"province,omitempty"`
+	County    string `json:"county,omitempty"`
 	Level     string `json:"level,omitempty"`
 	Year      int    `json:"year,omitempty"`
 	DocType   string `json:"doc_type,omitempty"`
@@ -75,53 +78,90 @@ func (m Manifest) lookup(file string) (ManifestEntry, bool) {
 }
 
 // Apply overrides or supplies doc's metadata with its manifest entry, if
-// any, and copies it to the provisions. A manifest year or type describes
-// the whole document, so it reaches the provisions only when the document
-// has a single part; otherwise each part keeps its own.
+// any, and copies it to the provisions.
 func (m Manifest) Apply(doc *Document) {
-	e, ok := m.lookup(doc.File)
-	if !ok {
-		return
+	if e, ok := m.lookup(doc.File); ok {
+		e.ApplyTo(doc, FromManifest)
 	}
-	set := func(dst *string, v string) {
+}
+
+// ApplyTo overrides or supplies doc's metadata with the entry's non-empty
+// fields, recording from (FromManifest, FromUpload) as their source, and
+// copies them to the provisions. A year or type describes the whole
+// document, so it reaches the provisions only when the document has a
+// single part; otherwise each part keeps its own.
+func (e ManifestEntry) ApplyTo(doc *Document, from string) {
+	if doc.Provenance == nil {
+		doc.Provenance = map[string]Source{}
+	}
+	set := func(field string, dst *string, v string, src Source) {
 		if v != "" {
 			*dst = v
+			doc.Provenance[field] = src
 		}
 	}
-	set(&doc.City, e.City)
-	set(&doc.Province, e.Province)
-	set(&doc.Level, e.Level)
-	set(&doc.DocType, e.DocType)
-	set(&doc.Issuer, e.Issuer)
-	set(&doc.PubDate, e.PubDate)
-	set(&doc.DocNumber, e.DocNumber)
-	set(&doc.Title, e.Title)
+	src := Source{From: from, Evidence: e.File}
+	set("city", &doc.City, e.City, src)
+	set("province", &doc.Province, e.Province, src)
+	set("county", &doc.County, e.County, src)
+	set("level", &doc.Level, e.Level, src)
+	set("doc_type", &doc.DocType, e.DocType, src)
+	set("issuer", &doc.Issuer, e.Issuer, src)
+	set("pub_date", &doc.PubDate, e.PubDate, src)
+	set("doc_number", &doc.DocNumber, e.DocNumber, src)
+	set("title", &doc.Title, e.Title, src)
 	if e.Year != 0 {
 		doc.Year = e.Year
+		doc.Provenance["year"] = src
 	}
-	// A city the manifest names tells the province and level when the text
-	// did not.
-	if doc.Province == "" {
-		doc.Province = provinceOfCity[strings.TrimSuffix(doc.City, "市")]
+	// A county or city the entry names tells what is above it, and the
+	// level, where the entry does not.
+	g := gazetteer.Default()
+	for _, name := range []string{e.County, e.City} {
+		ps := g.Lookup(name)
+		if name == "" || len(ps) != 1 {
+			continue
+		}
+		p := placeOf(ps[0])
+		derived := Source{From: from, Evidence: evidence(name, p)}
+		if e.City == "" {
+			set("city", &doc.City, p.city, derived)
+		}
+		if e.Province == "" {
+			set("province", &doc.Province, p.province, derived)
+		}
+		if e.Level == "" {
+			set("level", &doc.Level, levelName(p.level), derived)
+		}
+		break
 	}
-	if doc.Level == "" && doc.City != "" {
-		doc.Level = "市级"
+	if e.City != "" && e.County == "" && doc.County != "" {
+		// A manifest that moves a document to a city takes it out of the
+		// county the text named.
+		if ps := g.Lookup(doc.County); len(ps) != 1 || ps[0].City != e.City {
+			doc.County = ""
+			delete(doc.Provenance, "county")
+		}
 	}
 	single := len(doc.Parts) <= 1
 	if single && len(doc.Parts) == 1 {
 		if e.Year != 0 {
 			doc.Parts[0].Year = e.Year
 		}
-		set(&doc.Parts[0].DocType, e.DocType)
+		if e.DocType != "" {
+			doc.Parts[0].DocType = e.DocType
+		}
 	}
 	for i := range doc.Provisions {
 		p := &doc.Provisions[i]
-		p.City, p.Province, p.Level, p.DocTitle = doc.City, doc.Province, doc.Level, doc.Title
+		p.City, p.Province, p.County, p.Level, p.DocTitle = doc.City, doc.Province, doc.County, doc.Level, doc.Title
 		if single {
 			if e.Year != 0 {
 				p.Year = e.Year
 			}
-			set(&p.DocType, e.DocType)
+			if e.DocType != "" {
+				p.DocType = e.DocType
+			}
 		}
 	}
 }

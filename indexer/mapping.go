@@ -18,6 +18,7 @@ const (
 	FieldHeadWords = "headings" // jieba words of title and heading path: ranking boost
 	FieldCity      = "city"
 	FieldProvince  = "province"
+	FieldCounty    = "county"
 	FieldLevel     = "level"
 	FieldYear      = "year"     // numeric: ranges and sorting
 	FieldYearKey   = "year_key" // keyword: facet counts
@@ -87,7 +88,7 @@ func NewMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(FieldWords, text(analyzers.WordAnalyzer, false))
 	dm.AddFieldMappingsAt(FieldExact, text(analyzers.BigramAnalyzer, true))
 	dm.AddFieldMappingsAt(FieldHeadWords, text(analyzers.WordAnalyzer, false))
-	for _, f := range []string{FieldCity, FieldProvince, FieldLevel, FieldYearKey, FieldDocType, FieldThemes, FieldOffices, FieldSupport} {
+	for _, f := range []string{FieldCity, FieldProvince, FieldCounty, FieldLevel, FieldYearKey, FieldDocType, FieldThemes, FieldOffices, FieldSupport} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
 	dm.AddFieldMappingsAt(FieldYear, num())

@@ -3,46 +3,13 @@ package indexer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/indexer/gazetteer"
 )
-
-// provinceOfCity maps prefecture-level cities (name without 市) to their
-// province: all of those of the provinces the collection covers (Zhejiang,
-// Jiangsu, Guizhou) and the larger cities of the others. A city not listed
-// is still recognised from an issuer such as 某某市卫生健康委员会, only its
-// province stays unknown.
-var provinceOfCity = map[string]string{
-	// 浙江省
-	"杭州": "浙江省", "宁波": "浙江省", "温州": "浙江省", "嘉兴": "浙江省", "湖州": "浙江省", "绍兴": "浙江省",
-	"金华": "浙江省", "衢州": "浙江省", "舟山": "浙江省", "台州": "浙江省", "丽水": "浙江省",
-	// 江苏省
-	"南京": "江苏省", "无锡": "江苏省", "徐州": "江苏省", "常州": "江苏省", "苏州": "江苏省", "南通": "江苏省",
-	"连云港": "江苏省", "淮安": "江苏省", "盐城": "江苏省", "扬州": "江苏省", "镇江": "江苏省", "泰州": "江苏省",
-	"宿迁": "江苏省",
-	// 贵州省
-	"贵阳": "贵州省", "六盘水": "贵州省", "遵义": "贵州省", "安顺": "贵州省", "毕节": "贵州省", "铜仁": "贵州省",
-	// Other provinces.
-	"合肥": "安徽省", "芜湖": "安徽省", "安庆": "安徽省", "福州": "福建省", "厦门": "福建省", "泉州": "福建省",
-	"南昌": "江西省", "赣州": "江西省", "九江": "江西省", "济南": "山东省", "青岛": "山东省", "烟台": "山东省",
-	"潍坊": "山东省", "临沂": "山东省", "郑州": "河南省", "洛阳": "河南省", "南阳": "河南省", "武汉": "湖北省",
-	"宜昌": "湖北省", "襄阳": "湖北省", "长沙": "湖南省", "株洲": "湖南省", "岳阳": "湖南省", "广州": "广东省",
-	"深圳": "广东省", "佛山": "广东省", "东莞": "广东省", "汕头": "广东省", "南宁": "广西壮族自治区",
-	"柳州": "广西壮族自治区", "桂林": "广西壮族自治区", "海口": "海南省", "三亚": "海南省", "成都": "四川省",
-	"绵阳": "四川省", "宜宾": "四川省", "昆明": "云南省", "曲靖": "云南省", "西安": "陕西省", "宝鸡": "陕西省",
-	"兰州": "甘肃省", "西宁": "青海省", "银川": "宁夏回族自治区", "太原": "山西省", "大同": "山西省",
-	"石家庄": "河北省", "保定": "河北省", "唐山": "河北省", "沈阳": "辽宁省", "大连": "辽宁省", "长春": "吉林省",
-	"哈尔滨": "黑龙江省", "呼和浩特": "内蒙古自治区", "包头": "内蒙古自治区", "乌鲁木齐": "新疆维吾尔自治区",
-}
-
-// provinces lists province-level names as a document may write them.
-var provinces = []string{
-	"北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省",
-	"安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省",
-	"云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区",
-	"宁夏回族自治区", "新疆维吾尔自治区",
-}
 
 var (
 	// issuerRe matches a line that is just the name of a health authority,
@@ -51,11 +18,12 @@ var (
 	// dateRe matches a date written 2020年4月30日 or 2022-03-12 (or 2022/3/12).
 	dateRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2}))`)
 	// cnDateRe matches a date in Chinese numerals, 二〇二〇年四月三十日.
-	cnDateRe = regexp.MustCompile(`^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,4})日$`)
+	cnDateRe = regexp.MustCompile(`([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,4})日$`)
 	// docNumberRe matches a document number such as 浙卫发〔2022〕8号.
 	docNumberRe = regexp.MustCompile(`\p{Han}{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号`)
-	// yearRe finds a year such as 2020年 (also 2020 年).
-	yearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+	// yearRe finds a year such as 2020年 (also 2020 年, and 2019工作总结
+	// where a title drops the 年).
+	yearRe = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d{2})\s*(?:年|工作|上半年|下半年|度)`)
 	// titleRe matches the document's own title line: a work-plan or report
 	// title, not the notice (关于印发…的通知) that wraps it.
 	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结)$`)
@@ -82,7 +50,7 @@ func docTypeOf(s string) string {
 	if best != "" {
 		return best
 	}
-	for _, short := range []string{"要点", "总结", "思路", "计划"} {
+	for _, short := range []string{"要点", "总结", "思路", "计划", "打算", "安排"} {
 		if strings.Contains(s, short) {
 			return "工作" + short
 		}
@@ -101,21 +69,44 @@ func yearOf(s string) int {
 
 // isTitleLine reports whether a line is a document's own title line.
 func isTitleLine(line string) bool {
-	t := stripSpaces(line)
+	t := stripSpaces(tidyTitle(line))
 	n := utf8.RuneCountInString(t)
 	return n >= 4 && n <= 60 && titleRe.MatchString(t) &&
 		!strings.ContainsAny(t, "《》。，,；;") && !wrapperRe.MatchString(t)
 }
 
-// isIssuerLine reports whether a line is just an authority's name.
+// isIssuerLine reports whether a line is just an authority's name, or an
+// authority's name and a date (a signature run into one line).
 func isIssuerLine(line string) bool {
-	return issuerRe.MatchString(stripSpaces(line))
+	return issuerRe.MatchString(issuerPart(line))
+}
+
+// issuerPart is a line without the date that may follow the issuer's
+// name on it.
+func issuerPart(line string) string {
+	t := stripSpaces(line)
+	if loc := dateRe.FindStringIndex(t); loc != nil && loc[0] > 0 && loc[1] == len(t) {
+		return t[:loc[0]]
+	}
+	if loc := cnDateRe.FindStringIndex(t); loc != nil && loc[0] > 0 {
+		return t[:loc[0]]
+	}
+	return t
+}
+
+// trailingDate is the date a signature line ends with, if any.
+func trailingDate(line string) string {
+	t := stripSpaces(line)
+	if p := issuerPart(t); p != t {
+		return t[len(p):]
+	}
+	return ""
 }
 
 // isDateLine reports whether a line is just a date.
 func isDateLine(line string) bool {
 	t := stripSpaces(line)
-	if cnDateRe.MatchString(t) {
+	if loc := cnDateRe.FindStringIndex(t); loc != nil && loc[0] == 0 {
 		return true
 	}
 	m := dateRe.FindStringIndex(t)
@@ -141,102 +132,183 @@ func isFrontLine(line string) bool {
 	return false
 }
 
-// docMeta is the document-level metadata found in the text.
+// docMeta is the document-level metadata found in and around the text,
+// with where each value came from.
 type docMeta struct {
-	City, Province, Level, Issuer, PubDate, DocNumber string
+	City, Province, County, Level, Issuer, PubDate, DocNumber string
+	// Notice is the notice line that issues the document, if any.
+	Notice string
+	Prov   map[string]Source
 }
 
-// extractMeta reads the document's metadata from its title, the lines
-// around it (front), the chrome fields and the start of its preamble.
-// Explicit statements win over inferred ones: a signature over a header
-// over the title over the web page's 发布机构; 成文日期 over the signature
-// date over publication dates.
-func extractMeta(title string, front []string, fields map[string]string, preamble string) docMeta {
-	var md docMeta
+// set records a value with its source; an empty value records nothing.
+func (md *docMeta) set(field string, dst *string, v string, src Source) {
+	if v == "" {
+		return
+	}
+	*dst = v
+	md.Prov[field] = src
+}
 
-	var header, wrapper, signature string
-	var dates []string
-	for _, line := range front {
+// metaInput is what metadata is read from.
+type metaInput struct {
+	title    string
+	front    []string          // the lines around the title: notice, letterhead, signature, dates
+	fields   map[string]string // the page's metadata table and site name
+	preamble string            // the text before the first numbered item
+	body     string            // the start of the body, for cues
+}
+
+// extractMeta reads the document's metadata. Explicit statements win over
+// inferred ones: for the issuer, a signature over a letterhead over the
+// title over the web page's 发布机构; for the place, the issuer's own name
+// over the title, the page's table, the notice and the site, and those
+// over cues in the body (健康温州, 来锡人员); for the date, 成文日期 over
+// the signature date over publication dates.
+func extractMeta(in metaInput) docMeta {
+	g := gazetteer.Default()
+	md := docMeta{Prov: map[string]Source{}}
+
+	var header, signature, banner string
+	var dates, notice []string
+	signed := false // the signature found is followed by a date
+	for i, line := range in.front {
 		t := stripSpaces(line)
 		switch {
-		case isIssuerLine(t) && signature == "":
-			signature = t
+		case isIssuerLine(t):
+			// A site's banner also names the authority, at the top; the
+			// signature is the name a date follows.
+			dated := trailingDate(t) != "" || i+1 < len(in.front) && isDateLine(in.front[i+1])
+			if d := trailingDate(t); d != "" {
+				dates = append(dates, d)
+			}
+			switch {
+			case signature == "":
+				signature, signed = issuerPart(t), dated
+			case dated && !signed:
+				banner, signature, signed = signature, issuerPart(t), true
+			}
 		case isDateLine(t):
 			dates = append(dates, t)
 		case strings.HasSuffix(t, "文件") && header == "":
 			if name := strings.TrimSuffix(t, "文件"); isIssuerLine(name) {
 				header = name
 			}
-		case wrapperRe.MatchString(t) && wrapper == "":
-			wrapper = t
+		case wrapperRe.MatchString(t):
+			notice = append(notice, t)
 		}
+	}
+	if len(notice) > 0 {
+		md.Notice = notice[0]
 	}
 	titlePrefix := ""
-	if loc := yearRe.FindStringIndex(title); loc != nil && isIssuerLine(title[:loc[0]]) {
-		titlePrefix = title[:loc[0]]
+	if loc := yearRe.FindStringSubmatchIndex(in.title); loc != nil && isIssuerLine(in.title[:loc[2]]) {
+		titlePrefix = in.title[:loc[2]]
+	} else if m := titleIssuerRe.FindStringSubmatch(stripSpaces(in.title)); m != nil {
+		titlePrefix = m[1]
 	}
-	wrapperIssuer := ""
-	if i := strings.Index(wrapper, "关于"); i > 0 && isIssuerLine(wrapper[:i]) {
-		wrapperIssuer = wrapper[:i]
+	noticeIssuer := ""
+	if i := strings.Index(md.Notice, "关于"); i > 0 && isIssuerLine(md.Notice[:i]) {
+		noticeIssuer = md.Notice[:i]
 	}
-	md.Issuer = firstNonEmpty(signature, header, titlePrefix, stripSpaces(fields["发布机构"]), wrapperIssuer)
-
-	// Place: the title and the issuer name it; addressee lines and the body
-	// mention other places, so they are not searched.
-	places := []string{title, md.Issuer, header, signature, titlePrefix, wrapper, fields["发布机构"]}
-	for _, s := range places {
-		if city := knownCity(s); city != "" {
-			md.City, md.Province = city+"市", provinceOfCity[city]
+	table := stripSpaces(in.fields["发布机构"])
+	issuer := ""
+	opening := ""
+	for i, para := range strings.SplitN(in.body, "\n", 5) {
+		if m := openingIssuerRe.FindStringSubmatch(firstRunes(stripSpaces(para), 80)); m != nil && i < 4 {
+			opening = m[1]
 			break
 		}
 	}
-	if md.City == "" {
-		for _, s := range places {
-			if m := cityIssuerRe.FindStringSubmatch(stripSpaces(s)); m != nil && !strings.ContainsAny(m[1], "全本我各该省") {
-				md.City = m[1] + "市"
-				break
-			}
-		}
-	}
-	if md.Province == "" {
-		for _, s := range places {
-			if p := knownProvince(s); p != "" {
-				md.Province = p
-				break
-			}
-		}
-	}
-
-	switch lead := firstRunes(stripSpaces(title+preamble), 120); {
-	case countyRe.MatchString(md.Issuer) || countyRe.MatchString(title):
-		md.Level = "县级"
-	case md.City != "":
-		md.Level = "市级"
-	case md.Province != "":
-		md.Level = "省级"
-	case strings.HasPrefix(md.Issuer, "市") || strings.Contains(lead, "全市"):
-		md.Level = "市级"
-	case strings.HasPrefix(md.Issuer, "省") || strings.Contains(lead, "全省"):
-		md.Level = "省级"
-	case strings.HasPrefix(md.Issuer, "县") || strings.Contains(lead, "全县"):
-		md.Level = "县级"
-	}
-
-	candidates := []string{fields["成文日期"]}
-	candidates = append(candidates, dates...)
-	candidates = append(candidates, fields["公开日期"], fields["发布日期"])
-	for _, c := range candidates {
-		if d := normDate(c); d != "" {
-			md.PubDate = d
+	for _, c := range []struct{ from, v string }{
+		{FromSignature, signature}, {FromLetter, header}, {FromTitle, titlePrefix},
+		{FromTable, table}, {FromNotice, noticeIssuer}, {FromBody, opening},
+	} {
+		if c.v != "" {
+			issuer = c.v
+			md.set("issuer", &md.Issuer, c.v, Source{From: c.from, Evidence: c.v})
 			break
 		}
 	}
 
-	md.DocNumber = stripSpaces(fields["文号"])
-	if md.DocNumber == "" {
-		for _, line := range front {
+	// Place: the issuer's name and the title first; addressee lines and
+	// the body mention other places, so the body is read only for cues.
+	site := strings.Join(nonEmpty(banner, in.fields["网站名称"], in.fields["主办单位"], in.fields["页面标题"]), " ")
+	texts := []placeText{
+		{FromSignature, signature}, {FromLetter, header}, {FromTitle, in.title},
+		{FromTable, table}, {FromNotice, strings.Join(notice, " ")},
+		{FromTable, stripSpaces(in.fields["信息来源"])}, {FromSite, site}, {FromBody, opening},
+	}
+	p, found := resolvePlace(g, texts)
+	lead := firstRunes(stripSpaces(in.title+in.preamble), 160)
+	hint := levelHint(nonEmpty(issuer, in.title, md.Notice), lead)
+	if !found || p.depth() < hint {
+		// The issuer says 市 or 县 but names no place below what was
+		// found: the body's cues may say which.
+		if bp, ok := bodyPlace(g, in.body); ok && (!found || consistent(p, bp)) && bp.depth() >= hint {
+			p, found = bp, true
+		} else if bp, ok := bodyMentions(g, in.body, hint); ok && (!found || consistent(p, bp)) {
+			p, found = bp, true
+		}
+	}
+	if found {
+		md.set("county", &md.County, p.county, p.src)
+		md.set("city", &md.City, p.city, p.src)
+		md.set("province", &md.Province, p.province, p.src)
+		md.set("level", &md.Level, levelName(p.level), p.src)
+	} else {
+		// A city the gazetteer does not know (renamed, or made up in a
+		// test) is still a city when it issues the document.
+		for _, t := range texts[:5] {
+			if m := cityIssuerRe.FindStringSubmatch(stripSpaces(t.text)); m != nil && !strings.ContainsAny(m[1], "全本我各该省") {
+				src := Source{From: t.from, Evidence: t.text}
+				md.set("city", &md.City, m[1]+"市", src)
+				md.set("level", &md.Level, "市级", src)
+				break
+			}
+		}
+	}
+	if md.Level == "" {
+		if lv := levelName(hint); lv != "" {
+			md.set("level", &md.Level, lv, Source{From: FromBody, Evidence: clip(lead, 30)})
+		}
+	}
+	if md.Issuer == "" && found {
+		// No signature, letterhead or table: the authority of the
+		// document's own place as its text names it (广州市卫生计生委主动…).
+		for _, m := range authorityRe.FindAllString(firstRunes(in.body, 1500), -1) {
+			if ms := g.Find(m); len(ms) > 0 && ms[0].Start == 0 {
+				if q, ok := disambiguate(ms[0], nil, nil); ok && q.name() == p.name() && q.level == p.level {
+					md.set("issuer", &md.Issuer, m, Source{From: FromBody, Evidence: m})
+					break
+				}
+			}
+		}
+	}
+	if full := fullIssuer(g, md.Issuer, p, found); full != md.Issuer {
+		src := md.Prov["issuer"]
+		src.Evidence = md.Issuer + " → " + full
+		md.set("issuer", &md.Issuer, full, src)
+	}
+
+	dateSrc := []struct{ from, v string }{{FromTable, in.fields["成文日期"]}}
+	for _, d := range dates {
+		dateSrc = append(dateSrc, struct{ from, v string }{FromSignature, d})
+	}
+	dateSrc = append(dateSrc, struct{ from, v string }{FromTable, in.fields["公开日期"]}, struct{ from, v string }{FromTable, in.fields["发布日期"]})
+	for _, c := range dateSrc {
+		if d := normDate(c.v); d != "" {
+			md.set("pub_date", &md.PubDate, d, Source{From: c.from, Evidence: c.v})
+			break
+		}
+	}
+
+	if n := stripSpaces(in.fields["文号"]); n != "" {
+		md.set("doc_number", &md.DocNumber, n, Source{From: FromTable, Evidence: in.fields["文号"]})
+	} else {
+		for _, line := range append(slices.Clone(in.front), in.title) {
 			if m := docNumberRe.FindString(line); m != "" {
-				md.DocNumber = stripSpaces(m)
+				md.set("doc_number", &md.DocNumber, stripSpaces(m), Source{From: FromNotice, Evidence: clip(line, 40)})
 				break
 			}
 		}
@@ -244,29 +316,101 @@ func extractMeta(title string, front []string, fields map[string]string, preambl
 	return md
 }
 
-// knownCity returns the first city of the table named in s (as 某某市 or
-// followed by an authority's name), preferring the earliest mention.
-func knownCity(s string) string {
-	best, at := "", len(s)+1
-	for city := range provinceOfCity {
-		for _, form := range [2]string{city + "市", city + "卫生"} {
-			if i := strings.Index(s, form); i >= 0 && (i < at || i == at && len(city) > len(best)) {
-				best, at = city, i
-			}
+// authorityRe finds a health authority's name in running text.
+var authorityRe = regexp.MustCompile(`\p{Han}{2,12}?(?:卫生健康|卫健|卫生计生|卫计|卫生和计划生育)(?:委员会|委|局)`)
+
+// openingIssuerRe finds the authority a report's first sentence names as
+// its subject: 2022年，番禺区卫生健康局围绕…, 2023年，市卫生健康委以….
+var openingIssuerRe = regexp.MustCompile(`^(?:(?:19|20)\d{2}年度?[,，]?(?:是\p{Han}{0,30}?[,，])?|今年以来[,，]?)?(\p{Han}{0,10}?(?:卫生健康|卫健|卫生计生|卫计|卫生和计划生育)(?:委员会|委|局))`)
+
+// titleIssuerRe finds an issuer that heads a title without a year before
+// it: 德清县卫生健康局关于2021年工作总结.
+var titleIssuerRe = regexp.MustCompile(`^(\p{Han}{2,20}?(?:卫生健康|卫健|卫生计生|卫计|卫生和计划生育|卫生)(?:委员会|委|局|厅))`)
+
+// levelWordRe finds the level an issuer names without naming its place:
+// 市卫生健康委, 县卫健局, and the masked X区卫生健康局 of a reposted copy.
+var levelWordRe = regexp.MustCompile(`^(?:(?:19|20)\d{2}年度?)?(?:[Xx×*＊某]{1,3})?([县区旗市省])(?:卫生|卫健|卫计|计生)`)
+
+// levelHint is the level that the issuer, title or notice (names, taken in
+// that order) or the opening lines speak at when they name no place:
+// 市卫生健康委, 县卫健局, 全县.
+func levelHint(names []string, lead string) gazetteer.Level {
+	word := ""
+	for _, n := range names {
+		if m := levelWordRe.FindStringSubmatch(stripSpaces(n)); m != nil {
+			word = m[1]
+			break
 		}
 	}
-	return best
+	switch {
+	case word == "县" || word == "区" || word == "旗" || word == "" && (strings.Contains(lead, "全县") || strings.Contains(lead, "全旗")):
+		return gazetteer.County
+	case word == "市" || word == "" && strings.Contains(lead, "全市"):
+		return gazetteer.City
+	case word == "省" || word == "" && strings.Contains(lead, "全省"):
+		return gazetteer.Province
+	}
+	return 0
 }
 
-// knownProvince returns the province-level name written in s, if any.
-func knownProvince(s string) string {
-	best, at := "", len(s)+1
-	for _, p := range provinces {
-		if i := strings.Index(s, p); i >= 0 && i < at {
-			best, at = p, i
+// levelName names a level as the documents do.
+func levelName(l gazetteer.Level) string {
+	switch l {
+	case gazetteer.Province:
+		return "省级"
+	case gazetteer.City:
+		return "市级"
+	case gazetteer.County:
+		return "县级"
+	}
+	return ""
+}
+
+// fullIssuer writes an issuer's short form in full once the place is
+// known: 市卫生计生委 → 温州市卫生计生委, 县卫健局 → 德清县卫健局, and a
+// bare 卫生健康委员会 → 无锡市卫生健康委员会. The rest is kept as written,
+// so the era's name (卫生计生委 before 2018) stays.
+func fullIssuer(g *gazetteer.Gazetteer, issuer string, p place, found bool) string {
+	if issuer == "" || !found {
+		return issuer
+	}
+	if ms := g.Find(issuer); len(ms) > 0 && ms[0].Start == 0 {
+		return issuer
+	}
+	first, size := utf8.DecodeRuneInString(issuer)
+	var name string
+	switch first {
+	case '县', '区', '旗':
+		name = p.county
+	case '市':
+		// A county-level city (海宁市) speaks of itself as 市 too.
+		name = p.city
+		if strings.HasSuffix(p.county, "市") {
+			name = p.county
+		}
+	case '省':
+		name = p.province
+	default:
+		if strings.HasPrefix(issuer, "卫") || strings.HasPrefix(issuer, "计") {
+			return p.name() + issuer
+		}
+		return issuer
+	}
+	if strings.HasSuffix(name, string(first)) {
+		return name + issuer[size:]
+	}
+	return issuer
+}
+
+// nonEmpty returns the non-empty strings of ss.
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
 		}
 	}
-	return best
+	return out
 }
 
 // normDate returns the first date in s as YYYY-MM-DD, or "".
@@ -424,4 +568,154 @@ func cutAny(s, seps string) (before, after string, ok bool) {
 		return s[:i], s[i+size:], true
 	}
 	return s, "", false
+}
+
+// titleJunkRe matches what reposting sites add to a title: 【完整版】,
+// (全文), 范文, 精选.
+var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|[0-9一二三四五六七八九十]+篇)+$`)
+
+// tidyTitle tidies a title line and drops a reposting site's additions.
+func tidyTitle(s string) string {
+	t := tidy(s)
+	if u := strings.TrimSpace(titleJunkRe.ReplaceAllString(t, "")); u != "" {
+		return u
+	}
+	return t
+}
+
+// openingYearRe finds the year a document's first sentence speaks of:
+// 2021年是…, 2020年，全市…, 2019年以来.
+var openingYearRe = regexp.MustCompile(`^\p{Han}{0,6}?((?:19|20)\d{2})\s*年(?:是|，|,|以来|全市|全县|全区|全省|全州|我)`)
+
+// wholeYearType finds the year and kind of the document as a whole (that of
+// its first part): from the title, else the notice that issues it, else its
+// first part's heading, else its opening sentence, else its date. A report
+// (总结) dated early in a year is of the year before; a plan (要点, 计划…)
+// dated late in a year is of the year after.
+// opening holds the first paragraphs, one a line.
+func wholeYearType(title, notice string, parts []Part, opening, pubDate string) (whole Part, yearSrc, typeSrc Source) {
+	whole.Heading = title
+	quoted := notice
+	if i := strings.Index(notice, "《"); i >= 0 {
+		quoted = notice[i:]
+	}
+	switch {
+	case yearOf(title) != 0:
+		whole.Year, yearSrc = yearOf(title), Source{From: FromTitle, Evidence: title}
+	case yearOf(quoted) != 0:
+		whole.Year, yearSrc = yearOf(quoted), Source{From: FromNotice, Evidence: clip(notice, 40)}
+	case len(parts) > 0 && parts[0].Year != 0:
+		whole.Year, yearSrc = parts[0].Year, Source{From: FromHeading, Evidence: parts[0].Heading}
+	}
+	switch {
+	case docTypeOf(title) != "":
+		whole.DocType, typeSrc = docTypeOf(title), Source{From: FromTitle, Evidence: title}
+	case docTypeOf(quoted) != "":
+		whole.DocType, typeSrc = docTypeOf(quoted), Source{From: FromNotice, Evidence: clip(notice, 40)}
+	case len(parts) > 0 && parts[0].DocType != "":
+		whole.DocType, typeSrc = parts[0].DocType, Source{From: FromHeading, Evidence: parts[0].Heading}
+	}
+	if whole.DocType == "" {
+		if cues := reportCues(opening); len(cues) >= 3 {
+			whole.DocType, typeSrc = "工作总结", Source{From: FromBody, Evidence: strings.Join(cues, "、")}
+		}
+	}
+	if whole.Year != 0 {
+		return whole, yearSrc, typeSrc
+	}
+	for para := range strings.SplitSeq(opening, "\n") {
+		if m := openingYearRe.FindStringSubmatch(stripSpaces(firstRunes(para, 40))); m != nil {
+			whole.Year, _ = strconv.Atoi(m[1])
+			return whole, Source{From: FromBody, Evidence: clip(para, 20)}, typeSrc
+		}
+	}
+	if len(pubDate) == len("2006-01-02") {
+		y, _ := strconv.Atoi(pubDate[:4])
+		month, _ := strconv.Atoi(pubDate[5:7])
+		switch {
+		case whole.DocType == "工作总结" && month <= 3:
+			y--
+		case whole.DocType != "" && whole.DocType != "工作总结" && month >= 11:
+			y++
+		}
+		whole.Year, yearSrc = y, Source{From: FromDate, Evidence: pubDate}
+	}
+	return whole, yearSrc, typeSrc
+}
+
+// reportWords say that work was done: a report (总结) is full of them in
+// its opening paragraphs, a plan speaks of what is to be done instead.
+var reportWords = []string{"取得", "完成", "成效", "获评", "圆满", "实现了", "同比", "较上年", "累计", "顺利通过", "交出了", "稳步推进", "成绩"}
+
+// planWords say that work is to be done.
+var planWords = []string{"力争", "确保", "总体要求", "总体思路", "主要目标", "重点抓好", "要坚持", "要以", "将进一步", "计划"}
+
+// reportCues returns the report words of text when they clearly outweigh
+// its plan words, and nothing otherwise: a title-less text is taken for
+// a report only when it reads like one.
+func reportCues(text string) []string {
+	var report []string
+	n := 0
+	for _, w := range reportWords {
+		if c := strings.Count(text, w); c > 0 {
+			report = append(report, w)
+			n += c
+		}
+	}
+	plan := 0
+	for _, w := range planWords {
+		plan += strings.Count(text, w)
+	}
+	if n < 2*plan+1 {
+		return nil
+	}
+	return report
+}
+
+// bodyStart is the opening of a document's text, where its cues are read:
+// about limit bytes of its first provisions and their headings, one
+// paragraph a line.
+func bodyStart(blocks []block, limit int) string {
+	var b strings.Builder
+	for _, bl := range blocks {
+		if b.Len() > limit {
+			break
+		}
+		for _, h := range bl.headingPath {
+			b.WriteString(h)
+			b.WriteByte('\n')
+		}
+		b.WriteString(bl.text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// MissingFields are the metadata fields an operator is told about when a
+// document lacks them, in the order they are reported.
+var MissingFields = []string{"city", "province", "year", "doc_type", "issuer"}
+
+// Missing lists the fields of MissingFields that d lacks. A province-level
+// document has no city to lack.
+func (d *Document) Missing() []string {
+	var out []string
+	for _, f := range MissingFields {
+		var empty bool
+		switch f {
+		case "city":
+			empty = d.City == "" && d.Level != "省级"
+		case "province":
+			empty = d.Province == ""
+		case "year":
+			empty = d.Year == 0
+		case "doc_type":
+			empty = d.DocType == ""
+		case "issuer":
+			empty = d.Issuer == ""
+		}
+		if empty {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -71,9 +71,9 @@ func TestExtractMeta(t *testing.T) {
 		city, province, level, issuer, pubDate string
 	}{
 		{
-			name:  "county issuer after the title",
-			text:  "2021年安吉县卫生健康工作要点\n安吉县卫生健康局\n2021年3月5日\n一、重点工作\n1.做好防控。\n",
-			level: "县级", issuer: "安吉县卫生健康局", pubDate: "2021-03-05",
+			name: "county issuer after the title",
+			text: "2021年安吉县卫生健康工作要点\n安吉县卫生健康局\n2021年3月5日\n一、重点工作\n1.做好防控。\n",
+			city: "湖州市", province: "浙江省", level: "县级", issuer: "安吉县卫生健康局", pubDate: "2021-03-05",
 		},
 		{
 			name: "city outside the table, named by its issuer",
@@ -96,8 +96,13 @@ func TestExtractMeta(t *testing.T) {
 			province: "广西壮族自治区", level: "省级", issuer: "广西壮族自治区卫生健康委员会",
 		},
 		{
-			name:  "no place named: level from 全市, city left empty",
-			text:  "卫生健康委员会2020年卫生健康工作要点\n2020年全市卫生健康工作的总体要求是:推进江阴市、宜兴市创建。\n一、重点工作\n1.做好防控。\n",
+			name: "no place named: 全市 and the counties it names give the city",
+			text: "卫生健康委员会2020年卫生健康工作要点\n2020年全市卫生健康工作的总体要求是:推进江阴市、宜兴市创建。\n一、重点工作\n1.做好防控。\n",
+			city: "无锡市", province: "江苏省", level: "市级", issuer: "无锡市卫生健康委员会",
+		},
+		{
+			name:  "no place named at all: level from 全市, city left empty",
+			text:  "卫生健康委员会2020年卫生健康工作要点\n2020年全市卫生健康工作的总体要求是:守牢底线。\n一、重点工作\n1.做好防控。\n",
 			level: "市级", issuer: "卫生健康委员会",
 		},
 	}
@@ -111,6 +116,72 @@ func TestExtractMeta(t *testing.T) {
 			want := [5]string{tt.city, tt.province, tt.level, tt.issuer, tt.pubDate}
 			if got != want {
 				t.Errorf("city, province, level, issuer, date = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestInferredMeta checks the inference of place, year, type and issuer
+// where the title does not state them, and the provenance it records.
+func TestInferredMeta(t *testing.T) {
+	tests := []struct {
+		name, text                                     string
+		county, city, province, level, issuer, docType string
+		year                                           int
+		from                                           map[string]string // field → Source.From
+	}{
+		{
+			name:   "district resolved to its city and province",
+			text:   "萧山区卫生健康局2021年工作总结\n一、主要成效\n1.全区卫生健康事业稳步发展。\n",
+			county: "萧山区", city: "杭州市", province: "浙江省", level: "县级", issuer: "萧山区卫生健康局",
+			docType: "工作总结", year: 2021,
+			from: map[string]string{"city": FromTitle, "year": FromTitle},
+		},
+		{
+			name: "健康X campaign names the city",
+			text: "卫生健康委员会2020年工作要点\n2020年全市卫生健康工作要围绕健康温州建设展开。\n一、重点工作\n1.深化健康温州行动。\n",
+			city: "温州市", province: "浙江省", level: "市级", issuer: "温州市卫生健康委员会", docType: "工作要点", year: 2020,
+			from: map[string]string{"city": FromBody, "issuer": FromTitle},
+		},
+		{
+			name: "abbreviation: people coming to the city",
+			text: "卫生健康委员会2020年卫生健康工作要点\n2020年全市卫生健康工作的总体要求是：守牢底线。\n一、疫情防控\n1.对来锡人员及时隔离留观。\n",
+			city: "无锡市", province: "江苏省", level: "市级", issuer: "无锡市卫生健康委员会", docType: "工作要点", year: 2020,
+			from: map[string]string{"city": FromBody},
+		},
+		{
+			name: "short issuer written in full, year from the notice, type 打算",
+			text: "市卫生计生委关于印发2017年工作打算的通知\n温州市卫生计生委\n一、重点工作\n1.做好防控。\n",
+			city: "温州市", province: "浙江省", level: "市级", issuer: "温州市卫生计生委", docType: "工作打算", year: 2017,
+			from: map[string]string{"year": FromNotice, "doc_type": FromNotice, "issuer": FromSignature},
+		},
+		{
+			name:     "year from the opening sentence",
+			text:     "江苏省卫生健康委员会工作要点\n2023年是全面贯彻党的二十大精神的开局之年。\n一、重点工作\n1.做好防控。\n",
+			province: "江苏省", level: "省级", issuer: "江苏省卫生健康委员会", docType: "工作要点", year: 2023,
+			from: map[string]string{"year": FromBody, "province": FromTitle},
+		},
+		{
+			name: "other places in the body do not move the document",
+			text: "2021年嘉兴市卫生健康工作要点\n一、对口支援\n1.做好对口支援阿克苏地区和四川省木里县工作，深化与上海市合作。\n",
+			city: "嘉兴市", province: "浙江省", level: "市级", docType: "工作要点", year: 2021,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse("meta.txt", tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := [6]string{doc.County, doc.City, doc.Province, doc.Level, doc.Issuer, doc.DocType}
+			want := [6]string{tt.county, tt.city, tt.province, tt.level, tt.issuer, tt.docType}
+			if got != want || doc.Year != tt.year {
+				t.Errorf("county, city, province, level, issuer, type = %q, year %d; want %q, %d", got, doc.Year, want, tt.year)
+			}
+			for f, from := range tt.from {
+				if doc.Provenance[f].From != from {
+					t.Errorf("%s from %+v, want %q", f, doc.Provenance[f], from)
+				}
 			}
 		})
 	}

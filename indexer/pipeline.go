@@ -30,13 +30,11 @@ func (p *Pipeline) Prepare(doc *Document) {
 	}
 }
 
-// ParseFile decodes, parses and prepares one uploaded file.
-func (p *Pipeline) ParseFile(name string, data []byte) (Document, error) {
-	text, err := DecodeText(name, data)
-	if err != nil {
-		return Document{}, err
-	}
-	doc, err := Parse(name, text)
+// ParseFile reads (text, web page, PDF, DOCX, DOC/WPS), parses and
+// prepares one uploaded file. ctx bounds the converter programs PDF and
+// DOC files are read with.
+func (p *Pipeline) ParseFile(ctx context.Context, name string, data []byte) (Document, error) {
+	doc, err := parseData(ctx, name, data)
 	if err != nil {
 		return Document{}, err
 	}
@@ -118,7 +116,7 @@ func (p *Pipeline) read(ctx context.Context, fsys fs.FS, files []corpusFile, man
 				defer wg.Done()
 				for i := range jobs {
 					r := loaded{file: files[i]}
-					r.doc, r.err = loadFile(fsys, files[i].name)
+					r.doc, r.err = loadFileContext(ctx, fsys, files[i].name)
 					if r.err == nil {
 						manifest.Apply(&r.doc)
 						p.Prepare(&r.doc)
@@ -163,6 +161,9 @@ type BuildStats struct {
 	Provisions int
 	// Skipped lists the files that could not be read or parsed.
 	Skipped []FileError
+	// Missing counts, per field of MissingFields, the documents indexed
+	// without it.
+	Missing map[string]int
 }
 
 // Build indexes every document of a corpus folder into a new generation
@@ -196,6 +197,7 @@ func (p *Pipeline) Build(ctx context.Context, root, fingerprint string, corpus f
 			progress(st)
 		}
 	}
+	missing := map[string]int{}
 	docs := func(yield func(Document) bool) {
 		for r := range p.read(ctx, corpus, files, manifest) {
 			report(func(st *BuildProgress) {
@@ -209,6 +211,9 @@ func (p *Pipeline) Build(ctx context.Context, root, fingerprint string, corpus f
 				bad = append(bad, FileError{File: r.file.name, Err: r.err})
 				continue
 			}
+			for _, f := range r.doc.Missing() {
+				missing[f]++
+			}
 			if !yield(r.doc) {
 				return
 			}
@@ -217,7 +222,7 @@ func (p *Pipeline) Build(ctx context.Context, root, fingerprint string, corpus f
 	nd, np, err := s.RebuildFrom(ctx, docs, func(documents, provisions int) {
 		report(func(st *BuildProgress) { st.Documents, st.Provisions = documents, provisions })
 	})
-	stats := BuildStats{Files: len(files), Bytes: total, Documents: nd, Provisions: np, Skipped: bad}
+	stats := BuildStats{Files: len(files), Bytes: total, Documents: nd, Provisions: np, Skipped: bad, Missing: missing}
 	if err != nil {
 		return nil, stats, err
 	}

@@ -680,6 +680,8 @@ func addToBatch(b *bleve.Batch, d Document) error {
 		FieldDocID:    d.ID,
 		FieldCity:     d.City,
 		FieldProvince: d.Province,
+		FieldCounty:   d.County,
+		FieldLevel:    d.Level,
 		FieldDocType:  d.DocType,
 		FieldJSON:     string(raw),
 	}
@@ -718,6 +720,7 @@ func provisionRecord(p Provision) (map[string]interface{}, error) {
 		FieldHeadWords: heads,
 		FieldCity:      p.City,
 		FieldProvince:  p.Province,
+		FieldCounty:    p.County,
 		FieldLevel:     p.Level,
 		FieldDocType:   p.DocType,
 		FieldThemes:    p.Themes,

@@ -15,13 +15,32 @@ import (
 	"github.com/policysearch/policysearch/analyzers"
 )
 
+// ParseVersion changes whenever parsing gives other provisions or metadata
+// for the same text, so that an index built by an earlier version is
+// rebuilt rather than kept with stale metadata.
+const ParseVersion = "2"
+
 // Parse cleans a document's text, finds its structure and metadata, and
 // returns it with its provisions (Themes and ThemeCues are left empty). The
 // document ID depends only on the normalised cleaned text, so the same
 // content gets the same ID whatever its file name or encoding. A document
 // with no provisions is an error.
 func Parse(file, text string) (Document, error) {
+	return ParseDocument(file, text, nil)
+}
+
+// ParseDocument is Parse for text read from a format that carries labelled
+// metadata of its own, such as a web page's metadata table (发布机构,
+// 成文日期, 文号…): fields add to those found in the text, which win.
+func ParseDocument(file, text string, fields map[string]string) (Document, error) {
 	c := cleanText(text)
+	for k, v := range fields {
+		if key, ok := fieldLabels[stripSpaces(k)]; ok && c.fields[key] == "" {
+			c.fields[key] = v
+		} else if !ok && c.fields[k] == "" {
+			c.fields[k] = v
+		}
+	}
 	if len(c.lines) == 0 {
 		return Document{}, fmt.Errorf("parse %s: no text left after removing page chrome", file)
 	}
@@ -46,9 +65,17 @@ func Parse(file, text string) (Document, error) {
 		}
 	}
 	var front, body []string
+	titleSrc := Source{From: FromTitle}
 	if titleAt >= 0 {
+		title := c.lines[titleAt]
+		// A title broken over two lines (…工作总结及 / 下半年工作计划).
+		if titleAt > 0 && endsWithConnector(c.lines[titleAt-1]) && !isFrontLine(c.lines[titleAt-1]) {
+			titleAt--
+			title = c.lines[titleAt] + title
+		}
 		front = append(front, c.lines[:titleAt]...)
-		doc.Title = tidy(c.lines[titleAt])
+		doc.Title = tidyTitle(title)
+		titleSrc.Evidence = title
 	}
 	for i := titleAt + 1; i < len(c.lines); i++ {
 		if i < first && isFrontLine(c.lines[i]) {
@@ -63,10 +90,11 @@ func Parse(file, text string) (Document, error) {
 		body = body[:len(body)-1]
 	}
 	if doc.Title == "" {
-		doc.Title = fallbackTitle(file, front)
+		doc.Title, titleSrc = fallbackTitle(file, front)
 	}
 
 	blocks, parts := structure(segmentLines(body))
+	fillPartYears(parts)
 	// A number with no text after it ("1." alone on a line) holds nothing
 	// to search or show.
 	blocks = slices.DeleteFunc(blocks, func(b block) bool { return strings.TrimSpace(b.text) == "" })
@@ -78,24 +106,27 @@ func Parse(file, text string) (Document, error) {
 	if blocks[0].number == "" && len(blocks[0].headingPath) == 0 {
 		preamble = blocks[0].text
 	}
-	md := extractMeta(doc.Title, front, c.fields, preamble)
-	doc.City, doc.Province, doc.Level = md.City, md.Province, md.Level
+	md := extractMeta(metaInput{title: doc.Title, front: front, fields: c.fields, preamble: preamble, body: bodyStart(blocks, 12000)})
+	doc.City, doc.Province, doc.County, doc.Level = md.City, md.Province, md.County, md.Level
 	doc.Issuer, doc.PubDate, doc.DocNumber = md.Issuer, md.PubDate, md.DocNumber
+	doc.Provenance = md.Prov
+	doc.Provenance["title"] = titleSrc
 
 	// The title gives the year and kind of text outside any part.
-	whole := Part{Heading: doc.Title, Year: yearOf(doc.Title), DocType: docTypeOf(doc.Title)}
-	if len(parts) > 0 {
-		whole.Year = cmp.Or(whole.Year, parts[0].Year)
-		whole.DocType = cmp.Or(whole.DocType, parts[0].DocType)
-	} else {
+	whole, yearSrc, typeSrc := wholeYearType(doc.Title, md.Notice, parts, bodyStart(blocks[:min(4, len(blocks))], 1500), md.PubDate)
+	if len(parts) == 0 {
 		parts = []Part{whole}
 	}
-	if whole.Year == 0 && len(md.PubDate) >= 4 {
-		whole.Year, _ = strconv.Atoi(md.PubDate[:4])
-		parts[0].Year = cmp.Or(parts[0].Year, whole.Year)
-	}
+	parts[0].Year = cmp.Or(parts[0].Year, whole.Year)
+	parts[0].DocType = cmp.Or(parts[0].DocType, whole.DocType)
 	doc.Parts = parts
 	doc.Year, doc.DocType = parts[0].Year, parts[0].DocType
+	if doc.Year != 0 {
+		doc.Provenance["year"] = yearSrc
+	}
+	if doc.DocType != "" {
+		doc.Provenance["doc_type"] = typeSrc
+	}
 
 	for i, b := range blocks {
 		p := Provision{
@@ -110,6 +141,7 @@ func Parse(file, text string) (Document, error) {
 			DocTitle:    doc.Title,
 			City:        doc.City,
 			Province:    doc.Province,
+			County:      doc.County,
 			Level:       doc.Level,
 			Year:        whole.Year,
 			DocType:     whole.DocType,
@@ -123,17 +155,51 @@ func Parse(file, text string) (Document, error) {
 	return doc, nil
 }
 
-// fallbackTitle names a document that has no title line: the title quoted
-// in its notice (现将《…》印发), else the file name.
-func fallbackTitle(file string, front []string) string {
-	for _, line := range front {
-		if i := strings.Index(line, "《"); i >= 0 {
-			if j := strings.Index(line[i:], "》"); j > 0 {
-				return tidy(line[i+len("《") : i+j])
+// fillPartYears gives a part without a year the year its neighbours
+// imply: the report before a plan of year Y is of year Y-1 (of Y itself
+// when the plan is for the second half of the year), and a plan after a
+// report of year Y is of year Y+1 (again, Y for the second half).
+func fillPartYears(parts []Part) {
+	half := func(p Part) bool { return strings.Contains(p.Heading, "半年") }
+	for i := range parts {
+		if parts[i].Year != 0 {
+			continue
+		}
+		switch {
+		case i+1 < len(parts) && parts[i+1].Year != 0 && parts[i].DocType == "工作总结" && parts[i+1].DocType != "工作总结":
+			parts[i].Year = parts[i+1].Year - 1
+			if half(parts[i+1]) {
+				parts[i].Year++
+			}
+		case i > 0 && parts[i-1].Year != 0 && parts[i-1].DocType == "工作总结" && parts[i].DocType != "工作总结":
+			parts[i].Year = parts[i-1].Year + 1
+			if half(parts[i]) {
+				parts[i].Year--
 			}
 		}
 	}
-	return strings.TrimSuffix(path.Base(file), path.Ext(file))
+}
+
+// endsWithConnector reports whether a line ends in a word that joins it to
+// the next: a title broken after 及, 和, 暨.
+func endsWithConnector(line string) bool {
+	t := stripSpaces(line)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return utf8.RuneCountInString(t) <= 40 && strings.ContainsRune("及和与暨、", last)
+}
+
+// fallbackTitle names a document that has no title line: the title quoted
+// in its notice (现将《…》印发), else the file name.
+func fallbackTitle(file string, front []string) (string, Source) {
+	for _, line := range front {
+		if i := strings.Index(line, "《"); i >= 0 {
+			if j := strings.Index(line[i:], "》"); j > 0 {
+				return tidy(line[i+len("《") : i+j]), Source{From: FromNotice, Evidence: line}
+			}
+		}
+	}
+	base := path.Base(file)
+	return strings.TrimSuffix(base, path.Ext(base)), Source{From: FromFileName, Evidence: base}
 }
 
 // markKind is the kind of a numbering marker.
@@ -489,7 +555,31 @@ type block struct {
 
 // partHeadingRe matches a chapter heading that opens a part of its own
 // year and kind, as in 温州's 一、2019年工作总结 / 二、2020年工作思路.
-var partHeadingRe = regexp.MustCompile(`^\p{Han}{0,12}?((?:19|20)\d{2})\s*年\p{Han}{0,10}?(工作总结|工作思路|工作要点|工作计划|工作安排|工作打算)[。:：]?$`)
+var partHeadingRe = regexp.MustCompile(`^\p{Han}{0,12}?((?:19|20)\d{2})\s*年度?\p{Han}{0,10}?(工作总结|工作思路|工作要点|工作计划|工作安排|工作打算|工作回顾|工作开展情况|工作完成情况|工作情况)[。:：]?$`)
+
+// barePartRe matches a part heading without a year: 上半年工作总结,
+// 工作完成情况, 下一步工作计划.
+var barePartRe = regexp.MustCompile(`^(?:上半年|下半年|全年|本年度|明年|下一步|主要)?(工作(?:总结|计划|思路|打算|安排|要点|回顾|开展情况|完成情况|情况))$`)
+
+// reportHeadings are the ways a part heading says it reports on the year.
+var reportHeadings = map[string]bool{"工作回顾": true, "工作开展情况": true, "工作完成情况": true, "工作情况": true}
+
+// partOf reads a chapter heading that opens a part of a document: its
+// year (0 when the heading has none) and kind.
+func partOf(heading string) (year int, kind string, ok bool) {
+	if m := partHeadingRe.FindStringSubmatch(heading); m != nil {
+		year, _ = strconv.Atoi(m[1])
+		kind = m[2]
+	} else if m := barePartRe.FindStringSubmatch(heading); m != nil {
+		kind = m[1]
+	} else {
+		return 0, "", false
+	}
+	if reportHeadings[kind] {
+		kind = "工作总结"
+	}
+	return year, kind, true
+}
 
 // structure turns segments into blocks and parts. Items become provisions;
 // a section with no items becomes one provision numbered "(一)"; text under
@@ -553,9 +643,8 @@ func structure(segs []segment) ([]block, []Part) {
 		case markChapter:
 			heading, rest := splitHeading(s.head)
 			chapter, section = tidy(s.m.label+heading), ""
-			if m := partHeadingRe.FindStringSubmatch(tidy(heading)); m != nil {
-				year, _ := strconv.Atoi(m[1])
-				parts = append(parts, Part{Heading: chapter, Year: year, DocType: m[2]})
+			if year, kind, ok := partOf(tidy(heading)); ok {
+				parts = append(parts, Part{Heading: chapter, Year: year, DocType: kind})
 				partIdx = len(parts) - 1
 			}
 			addParas(joinPieces(withHead(rest, s.body)), path())

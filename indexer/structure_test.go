@@ -56,7 +56,7 @@ const (
 //     items = 6; part 二、2020年工作思路 = its intro paragraph (2020年是…
 //     重点抓好以下工作:) + items 1.–15. under sub-chapters (一)–(四) = 16.
 //     Total 22.
-//   - 004 (无锡, never named): 总体要求 paragraph + items 1.–70. under
+//   - 004 (无锡, named only by 来锡人员 in item 3): 总体要求 paragraph + items 1.–70. under
 //     chapters 一–十四: 71. The 美章网/本站小编 lines are chrome.
 func TestSeedDocuments(t *testing.T) {
 	tests := []struct {
@@ -85,8 +85,8 @@ func TestSeedDocuments(t *testing.T) {
 		{seedWenzhou, 22, "温州市卫生健康委员会2019年工作总结和2020年工作思路", "温州市", "浙江省", "市级", 2019, "工作总结",
 			"温州市卫生健康委员会", "2020-02-28", "",
 			[]Part{{"一、2019年工作总结", 2019, "工作总结"}, {"二、2020年工作思路", 2020, "工作思路"}}},
-		{seedWuxi, 71, "卫生健康委员会2020年卫生健康工作要点", "", "", "市级", 2020, "工作要点",
-			"卫生健康委员会", "", "",
+		{seedWuxi, 71, "卫生健康委员会2020年卫生健康工作要点", "无锡市", "江苏省", "市级", 2020, "工作要点",
+			"无锡市卫生健康委员会", "", "",
 			[]Part{{"卫生健康委员会2020年卫生健康工作要点", 2020, "工作要点"}}},
 	}
 	for _, tt := range tests {

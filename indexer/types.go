@@ -14,6 +14,9 @@ type Document struct {
 	// names its city outright (better empty than wrong).
 	City     string `json:"city,omitempty"`
 	Province string `json:"province,omitempty"`
+	// County is the county-level division (县, 区, 县级市, 旗) of a
+	// county-level document, empty otherwise.
+	County string `json:"county,omitempty"`
 	// Level is the administrative level of the issuer: 省级, 市级 or 县级.
 	Level string `json:"level,omitempty"`
 	// Year and DocType describe the document as a whole (its first part);
@@ -24,9 +27,39 @@ type Document struct {
 	PubDate   string `json:"pub_date,omitempty"` // YYYY-MM-DD
 	DocNumber string `json:"doc_number,omitempty"`
 	// Parts lists the document's parts in order (温州: 2019 工作总结 + 2020 工作思路).
-	Parts      []Part      `json:"parts,omitempty"`
-	Provisions []Provision `json:"provisions,omitempty"`
+	Parts []Part `json:"parts,omitempty"`
+	// Provenance says, per metadata field (city, province, county, level,
+	// year, doc_type, issuer, pub_date, doc_number, title), where its
+	// value came from, so that a wrong value can be traced and corrected.
+	Provenance map[string]Source `json:"provenance,omitempty"`
+	Provisions []Provision       `json:"provisions,omitempty"`
 }
+
+// Source is where a metadata value came from.
+type Source struct {
+	// From names the place in or around the document: one of the From…
+	// constants.
+	From string `json:"from"`
+	// Evidence is the text the value was read from, and for a place the
+	// chain it was resolved through (德清县 → 湖州市 → 浙江省).
+	Evidence string `json:"evidence,omitempty"`
+}
+
+// Where metadata comes from, strongest first.
+const (
+	FromManifest  = "manifest"       // the corpus's manifest.jsonl
+	FromUpload    = "upload form"    // metadata given with an upload
+	FromTable     = "metadata table" // the web page's 发布机构, 文号, 成文日期…
+	FromSignature = "signature"      // the issuer's name and date closing the notice or document
+	FromLetter    = "letterhead"     // 某某卫生健康局文件
+	FromTitle     = "title"          // the document's own title line
+	FromNotice    = "notice"         // the notice that issues the document (关于印发…的通知)
+	FromHeading   = "part heading"   // a chapter heading opening a part (一、2019年工作总结)
+	FromSite      = "site"           // the web site's name or sponsor
+	FromBody      = "body"           // a cue in the text: 健康温州, 来锡人员, 全市, 2021年是…
+	FromDate      = "date"           // the year of the document's date
+	FromFileName  = "file name"
+)
 
 // Part is a section of a document with its own year and kind.
 type Part struct {
@@ -58,6 +91,7 @@ type Provision struct {
 	DocTitle string `json:"doc_title"`
 	City     string `json:"city,omitempty"`
 	Province string `json:"province,omitempty"`
+	County   string `json:"county,omitempty"`
 	Level    string `json:"level,omitempty"`
 	Year     int    `json:"year,omitempty"`     // the provision's part's year
 	DocType  string `json:"doc_type,omitempty"` // the provision's part's type

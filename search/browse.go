@@ -110,11 +110,11 @@ func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, re
 	if e.pipeline == nil {
 		return doc, false, fmt.Errorf("ingest: engine has no pipeline")
 	}
-	doc, err = e.pipeline.ParseFile(u.Name, u.Data)
+	doc, err = e.pipeline.ParseFile(ctx, u.Name, u.Data)
 	if err != nil {
 		return doc, false, &RequestError{Field: "file", Msg: err.Error(), Err: err}
 	}
-	indexer.Manifest{u.Name: u.Metadata}.Apply(&doc)
+	u.Metadata.ApplyTo(&doc, indexer.FromUpload)
 	replaced, err = e.store.Put(ctx, doc)
 	if err != nil {
 		return doc, false, fmt.Errorf("ingest %s: %w", u.Name, err)

@@ -41,7 +41,7 @@ func NewAnalysis(dictDir string) (*Analysis, error) {
 // Fingerprint identifies the analysis: an index built with another one
 // must be rebuilt.
 func (a *Analysis) Fingerprint() string {
-	return a.Segmenter.Fingerprint() + "/vocab-" + a.Vocabulary.Version
+	return a.Segmenter.Fingerprint() + "/vocab-" + a.Vocabulary.Version + "/parse-" + indexer.ParseVersion
 }
 
 // Close releases the segmenter.

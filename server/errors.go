@@ -15,25 +15,28 @@ import (
 // Error codes of the JSON error body. Clients branch on these, not on the
 // message.
 const (
-	codeBadQuery         = "bad_query"          // malformed query syntax
-	codeBadParameter     = "bad_parameter"      // a parameter with a bad value
-	codeUnknownFacet     = "unknown_facet"      // an unknown filter or search parameter
-	codeUnknownParameter = "unknown_parameter"  // a parameter the endpoint does not take
-	codeBadJSON          = "bad_json"           // a JSON body that does not decode
-	codeBadUpload        = "bad_upload"         // a malformed upload request
-	codeEmptyFile        = "empty_file"         // an upload without text
-	codeBinaryFile       = "binary_file"        // an upload that is not text
-	codeBadEncoding      = "bad_encoding"       // an upload neither UTF-8 nor GB18030
-	codeUnparseable      = "unparseable"        // text that holds no provision
-	codeNotFound         = "not_found"          // unknown id or route
-	codeMethodNotAllowed = "method_not_allowed" // known route, other method
-	codeTooLarge         = "body_too_large"     // body over the limit
-	codeUnsupportedType  = "unsupported_media_type"
-	codeUnauthorized     = "unauthorized"    // missing or wrong token
-	codeWritesDisabled   = "writes_disabled" // no token configured
-	codeNotReady         = "not_ready"       // index not open yet
-	codeTimeout          = "timeout"         // request deadline passed
-	codeInternal         = "internal"        // a bug
+	codeBadQuery          = "bad_query"          // malformed query syntax
+	codeBadParameter      = "bad_parameter"      // a parameter with a bad value
+	codeUnknownFacet      = "unknown_facet"      // an unknown filter or search parameter
+	codeUnknownParameter  = "unknown_parameter"  // a parameter the endpoint does not take
+	codeBadJSON           = "bad_json"           // a JSON body that does not decode
+	codeBadUpload         = "bad_upload"         // a malformed upload request
+	codeEmptyFile         = "empty_file"         // an upload without text
+	codeBinaryFile        = "binary_file"        // an upload that is not text
+	codeBadEncoding       = "bad_encoding"       // an upload neither UTF-8 nor GB18030
+	codeUnparseable       = "unparseable"        // text that holds no provision
+	codeNoTextLayer       = "no_text_layer"      // a scanned PDF
+	codeCorruptFile       = "corrupt_file"       // a damaged PDF, DOCX or DOC
+	codeUnsupportedFormat = "unsupported_format" // a format not read here
+	codeNotFound          = "not_found"          // unknown id or route
+	codeMethodNotAllowed  = "method_not_allowed" // known route, other method
+	codeTooLarge          = "body_too_large"     // body over the limit
+	codeUnsupportedType   = "unsupported_media_type"
+	codeUnauthorized      = "unauthorized"    // missing or wrong token
+	codeWritesDisabled    = "writes_disabled" // no token configured
+	codeNotReady          = "not_ready"       // index not open yet
+	codeTimeout           = "timeout"         // request deadline passed
+	codeInternal          = "internal"        // a bug
 )
 
 // apiError is an error with its HTTP status and code, for failures the

@@ -102,6 +102,7 @@ func TestBadInputs(t *testing.T) {
 		{name: "bad year in query", path: "/api/search?q=" + url.QueryEscape("year:1800"), status: 400, code: codeBadQuery},
 		{name: "parameter on facets", path: "/api/facets?city=x", status: 400, code: codeUnknownParameter},
 		{name: "parameter on documents", path: "/api/documents?page=2", status: 400, code: codeUnknownParameter},
+		{name: "documents missing what", path: "/api/documents?missing=colour", status: 400, code: codeBadParameter},
 
 		// Unknown ids and routes, wrong methods.
 		{name: "unknown document", path: "/api/documents/0000000000000000", status: 404, code: codeNotFound},

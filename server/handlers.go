@@ -129,6 +129,8 @@ func (s *Server) facets(c echo.Context) error {
 type documentSummary struct {
 	indexer.DocumentInfo
 	Provisions []indexer.Provision `json:"provisions,omitempty"`
+	// Missing names the metadata fields the document lacks.
+	Missing []string `json:"missing,omitempty"`
 }
 
 // documentsResponse is the body of GET /api/documents.
@@ -137,20 +139,53 @@ type documentsResponse struct {
 	Documents []documentSummary `json:"documents"`
 }
 
-// documents answers GET /api/documents.
+// documents answers GET /api/documents; missing=FIELD (repeatable) keeps
+// the documents that lack every field named, for an operator to fix.
 func (s *Server) documents(c echo.Context) error {
-	if err := noParams(c); err != nil {
+	q, err := queryParams(c)
+	if err != nil {
 		return err
+	}
+	for k := range q {
+		if k != "missing" {
+			return newError(http.StatusBadRequest, codeUnknownParameter, k,
+				"unknown parameter %q (known: missing)", k)
+		}
+	}
+	var want []string
+	for _, v := range q["missing"] {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); !slices.Contains(indexer.MissingFields, f) {
+				return newError(http.StatusBadRequest, codeBadParameter, "missing",
+					"missing=%q: not a field documents can lack (known: %s)", f, strings.Join(indexer.MissingFields, ", "))
+			}
+			want = append(want, f)
+		}
 	}
 	docs, err := s.eng().Documents(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	out := documentsResponse{Total: len(docs), Documents: make([]documentSummary, len(docs))}
-	for i, d := range docs {
-		out.Documents[i] = documentSummary{DocumentInfo: d}
+	out := documentsResponse{Documents: make([]documentSummary, 0, len(docs))}
+	for _, d := range docs {
+		lacks := d.Missing()
+		if len(want) > 0 && !containsAll(lacks, want) {
+			continue
+		}
+		out.Documents = append(out.Documents, documentSummary{DocumentInfo: d, Missing: lacks})
 	}
+	out.Total = len(out.Documents)
 	return c.JSON(http.StatusOK, out)
+}
+
+// containsAll reports whether have holds every string of want.
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // document answers GET /api/documents/{id}.

@@ -31,7 +31,15 @@ const (
 
 // metadataFields are the optional metadata an upload may carry; given
 // values override what is read from the text.
-var metadataFields = []string{"city", "province", "year", "doc_type", "issuer", "doc_number", "title"}
+var metadataFields = []string{"city", "province", "county", "level", "year", "doc_type", "issuer", "doc_number", "title"}
+
+// rawUploadTypes are the media types of a body that is the file itself;
+// the format is then told from the content, whatever the type says.
+var rawUploadTypes = []string{
+	echo.MIMETextPlain, echo.MIMETextHTML, "application/pdf", "application/msword",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"application/vnd.ms-works", "application/octet-stream",
+}
 
 // ingestResponse is the body of a successful upload.
 type ingestResponse struct {
@@ -42,7 +50,8 @@ type ingestResponse struct {
 }
 
 // upload answers POST /api/documents: a multipart form with the file in
-// field "file", or a raw text/plain body named by ?name=. Metadata comes in
+// field "file", or the file as the body (text, HTML, PDF, DOCX, DOC/WPS;
+// see rawUploadTypes) named by ?name=. Metadata comes in
 // form fields or query parameters. 201 when the document is new, 200 when
 // the same content was already there.
 func (s *Server) upload(c echo.Context) error {
@@ -109,14 +118,14 @@ func (s *Server) readUpload(c echo.Context) (search.Upload, error) {
 	name := fields["name"]
 	delete(fields, "name")
 
-	switch mt := mediaType(c); mt {
-	case echo.MIMETextPlain:
+	switch mt := mediaType(c); {
+	case slices.Contains(rawUploadTypes, mt):
 		data, err := readLimited(c.Request().Body, s.cfg.MaxUploadBytes)
 		if err != nil {
 			return up, err
 		}
 		up.Data = data
-	case echo.MIMEMultipartForm:
+	case mt == echo.MIMEMultipartForm:
 		mr, err := c.Request().MultipartReader()
 		if err != nil {
 			return up, &apiError{Status: http.StatusBadRequest, Code: codeBadUpload, Message: "malformed multipart body: " + err.Error(), Err: err}
@@ -131,7 +140,7 @@ func (s *Server) readUpload(c echo.Context) (search.Upload, error) {
 		}
 	default:
 		return up, newError(http.StatusUnsupportedMediaType, codeUnsupportedType, "",
-			"content type %q not accepted; send multipart/form-data with the file in field %q, or a text/plain body",
+			"content type %q not accepted; send multipart/form-data with the file in field %q, or the file as the body (text/plain, text/html, application/pdf, DOCX, application/msword, application/octet-stream)",
 			c.Request().Header.Get(echo.HeaderContentType), uploadField)
 	}
 
@@ -239,6 +248,10 @@ func metadata(fields map[string]string) (indexer.ManifestEntry, error) {
 			m.City = v
 		case "province":
 			m.Province = v
+		case "county":
+			m.County = v
+		case "level":
+			m.Level = v
 		case "doc_type":
 			m.DocType = v
 		case "issuer":
@@ -261,7 +274,9 @@ func metadata(fields map[string]string) (indexer.ManifestEntry, error) {
 	return m, nil
 }
 
-// decodeError names what is wrong with an upload that is not usable text.
+// decodeError names what is wrong with an upload that is not a usable
+// document: empty, binary, wrong encoding, a scanned PDF, a damaged file,
+// a format (or a converter) not available, or no document in the text.
 func decodeError(err error) error {
 	status := http.StatusUnprocessableEntity
 	switch {
@@ -272,6 +287,16 @@ func decodeError(err error) error {
 	case errors.Is(err, indexer.ErrEncoding):
 		return &apiError{Status: status, Code: codeBadEncoding, Field: uploadField,
 			Message: err.Error() + " (send UTF-8 or GB18030/GBK text)", Err: err}
+	case errors.Is(err, indexer.ErrNoTextLayer):
+		return &apiError{Status: status, Code: codeNoTextLayer, Field: uploadField,
+			Message: err.Error() + " (send a PDF with text, or the document as DOCX or text)", Err: err}
+	case errors.Is(err, indexer.ErrCorrupt):
+		return &apiError{Status: status, Code: codeCorruptFile, Field: uploadField, Message: err.Error(), Err: err}
+	case errors.Is(err, indexer.ErrUnsupported):
+		return &apiError{Status: status, Code: codeUnsupportedFormat, Field: uploadField,
+			Message: err.Error() + " (formats read: text, HTML, PDF, DOCX, DOC, WPS)", Err: err}
+	case errors.Is(err, indexer.ErrTooLarge):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Field: uploadField, Message: err.Error(), Err: err}
 	}
 	return &apiError{Status: status, Code: codeUnparseable, Field: uploadField,
 		Message: "the text holds no document to index: " + err.Error(), Err: err}

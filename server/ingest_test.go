@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/policysearch/policysearch/analyzers"
+	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/search"
 )
 
@@ -309,4 +311,70 @@ func mustJSON(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDocumentsMissing lists the documents that lack a field, so that an
+// operator can fix them, and shows where each value came from.
+func TestDocumentsMissing(t *testing.T) {
+	ts := newWritableServer(t, Config{Token: testToken})
+	type listing struct {
+		Total     int `json:"total"`
+		Documents []struct {
+			ID         string                    `json:"id"`
+			City       string                    `json:"city"`
+			Missing    []string                  `json:"missing"`
+			Provenance map[string]indexer.Source `json:"provenance"`
+		} `json:"documents"`
+	}
+	var all listing
+	ts.getJSON(t, "/api/documents", &all)
+	for _, d := range all.Documents {
+		if d.City != "" && d.Provenance["city"].From == "" {
+			t.Errorf("document %s: city %s with no provenance", d.ID, d.City)
+		}
+	}
+
+	// A document that names no place anywhere.
+	placeless := "卫生健康委员会2023年工作要点\n一、重点工作\n1.推进" + marker + "建设，完善配套政策。\n"
+	r, ir := upload(t, ts, []byte(placeless), nil)
+	if r.status != 201 && r.status != 200 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	var lacking listing
+	ts.getJSON(t, "/api/documents?missing=city", &lacking)
+	found := false
+	for _, d := range lacking.Documents {
+		if !slices.Contains(d.Missing, "city") {
+			t.Errorf("document %s listed as missing a city, lacks only %v", d.ID, d.Missing)
+		}
+		found = found || d.ID == ir.Document.ID
+	}
+	if !found || lacking.Total != len(lacking.Documents) || lacking.Total >= all.Total+1 {
+		t.Errorf("missing=city: %d of %d documents, upload %s listed %v", lacking.Total, all.Total+1, ir.Document.ID, found)
+	}
+
+	// The same document with a city given on upload is no longer listed,
+	// and says where its city came from.
+	r, ir = upload(t, ts, []byte(placeless), map[string]string{"city": "舟山市"})
+	if r.status != 200 && r.status != 201 {
+		t.Fatalf("upload with city: %d %s", r.status, r.body)
+	}
+	ts.getJSON(t, "/api/documents?missing=city", &lacking)
+	for _, d := range lacking.Documents {
+		if d.ID == ir.Document.ID {
+			t.Errorf("document %s still listed as missing a city", d.ID)
+		}
+	}
+	var doc struct {
+		Province   string                    `json:"province"`
+		Provenance map[string]indexer.Source `json:"provenance"`
+	}
+	ts.getJSON(t, "/api/documents/"+ir.Document.ID, &doc)
+	if doc.Province != "浙江省" || doc.Provenance["city"].From != indexer.FromUpload || doc.Provenance["province"].From != indexer.FromUpload {
+		t.Errorf("after upload with city 舟山市: province %q, provenance %+v", doc.Province, doc.Provenance)
+	}
+
+	if r := ts.get(t, "/api/documents?missing=colour"); r.status != 400 {
+		t.Errorf("missing=colour: %d %s", r.status, r.body)
+	}
 }

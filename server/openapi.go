@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/search"
 )
 
@@ -133,7 +134,7 @@ func (s *Server) openAPIPaths() obj {
 
 	bearer := []any{obj{"bearer": []any{}}}
 	metaProps := obj{
-		"city": str(), "province": str(), "year": integer(), "doc_type": str(),
+		"city": str(), "province": str(), "county": str(), "level": str(), "year": integer(), "doc_type": str(),
 		"issuer": str(), "doc_number": str(), "title": str(),
 	}
 	var metaParams []any
@@ -207,7 +208,11 @@ func (s *Server) openAPIPaths() obj {
 		"/api/documents": obj{
 			"get": obj{
 				"summary": "All documents with metadata and provision counts.", "operationId": "listDocuments",
-				"responses": responses(obj{"200": jsonResponse("Documents, newest first.", "DocumentList")}, reads...),
+				"parameters": []any{param("missing", "query",
+					"Only the documents that lack this metadata field (city, province, year, doc_type, issuer; repeat or separate with commas for several). "+
+						"A province-level document has no city to lack. Fix them with manifest.jsonl entries.",
+					obj{"type": "string", "enum": indexer.MissingFields}, false)},
+				"responses": responses(obj{"200": jsonResponse("Documents, newest first.", "DocumentList")}, "BadRequest", "NotReady"),
 			},
 			"post": obj{
 				"summary": "Add a document.",
@@ -264,7 +269,7 @@ func (s *Server) openAPIComponents() obj {
 	provisionProps := obj{
 		"id": str(), "doc_id": str(), "ordinal": integer(), "file": str(), "number": str(),
 		"heading_path": strs, "title": str(), "text": str(), "doc_title": str(),
-		"city": str(), "province": str(), "level": str(), "year": integer(), "doc_type": str(),
+		"city": str(), "province": str(), "county": str(), "level": str(), "year": integer(), "doc_type": str(),
 		"lead_offices": strs, "support_offices": strs, "themes": strs,
 		"theme_cues": obj{"type": "object", "additionalProperties": strs},
 	}
@@ -285,9 +290,14 @@ func (s *Server) openAPIComponents() obj {
 	})
 	documentProps := obj{
 		"id": str(), "file": str(), "title": str(), "city": str(), "province": str(), "level": str(),
-		"year": integer(), "doc_type": str(), "issuer": str(), "pub_date": str(), "doc_number": str(),
+		"county": obj{"type": "string", "description": "The county-level division (县, 区, 县级市, 旗) of a county-level document."},
+		"year":   integer(), "doc_type": str(), "issuer": str(), "pub_date": str(), "doc_number": str(),
 		"parts":           array(object(obj{"heading": str(), "year": integer(), "doc_type": str()})),
 		"provision_count": integer(),
+		"provenance": obj{"type": "object", "description": "Per metadata field, where its value came from: " +
+			"manifest, upload form, metadata table, signature, letterhead, title, notice, part heading, site, body (a cue such as 健康温州), date, file name.",
+			"additionalProperties": object(obj{"from": str(), "evidence": str()}, "from")},
+		"missing": obj{"type": "array", "items": str(), "description": "In listings: the metadata fields the document lacks."},
 	}
 	facets := obj{"type": "object", "description": "Facet name → values with counts.",
 		"additionalProperties": array(schemaRef("FacetValue"))}

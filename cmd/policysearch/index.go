@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,10 +76,28 @@ func cmdIndex(ctx context.Context, args []string, stderr io.Writer) error {
 		st.Documents, st.Provisions, float64(st.Bytes)/benchmark.MB, elapsed.Round(time.Millisecond),
 		float64(st.Bytes)/benchmark.MB/elapsed.Seconds(), float64(st.Provisions)/elapsed.Seconds(),
 		c.index, size/benchmark.MiB, peak, len(st.Skipped))
+	reportMissing(stderr, st)
 	if *statsFile != "" {
 		return writeJSON(*statsFile, fig)
 	}
 	return nil
+}
+
+// reportMissing says how many documents came in without each metadata
+// field, and how to list and fix them.
+func reportMissing(w io.Writer, st indexer.BuildStats) {
+	var parts []string
+	for _, f := range indexer.MissingFields {
+		if n := st.Missing[f]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d without %s", n, f))
+		}
+	}
+	if len(parts) == 0 {
+		fmt.Fprintf(w, "metadata: every document has a city (or is province-level), province, year, type and issuer\n")
+		return
+	}
+	fmt.Fprintf(w, "metadata: of %d documents, %s; list them with GET /api/documents?missing=FIELD and correct them in %s\n",
+		st.Documents, strings.Join(parts, ", "), indexer.ManifestName)
 }
 
 // progressLine redraws one status line on a terminal while an index is

@@ -98,6 +98,43 @@ export class DocumentsView {
   }
 }
 
+// The metadata fields shown with their sources, in the order a reader
+// checks them.
+const metaFields = [
+  ['province', '省份'], ['city', '城市'], ['county', '县区'], ['level', '层级'], ['year', '年份'],
+  ['doc_type', '文种'], ['issuer', '发文机关'], ['doc_number', '文号'], ['pub_date', '成文日期'], ['title', '标题'],
+];
+
+// Where a value came from, as the API names it, in the reader's words.
+const sourceNames = {
+  manifest: '元数据清单', 'upload form': '上传时填写', 'metadata table': '网页信息表', signature: '落款',
+  letterhead: '文头', title: '标题', notice: '印发通知', 'part heading': '部分标题', site: '网站名称',
+  body: '正文线索', date: '成文日期', 'file name': '文件名',
+};
+
+/** provenanceTable lists each metadata value with where it came from, and
+ * what is missing, so that a wrong value can be traced and corrected. */
+function provenanceTable(doc) {
+  const prov = doc.provenance || {};
+  const provincial = doc.level === '省级';
+  const rows = metaFields.map(([key, label]) => {
+    const value = doc[key] ? String(doc[key]) : '';
+    const src = prov[key];
+    const optional = key === 'county' || key === 'doc_number' || key === 'pub_date' || (key === 'city' && provincial);
+    if (!value && optional) return null;
+    return h('tr', { class: value ? '' : 'missing', 'data-field': key },
+      h('th', { scope: 'row' }, label),
+      h('td', null, value || '缺'),
+      h('td', { class: 'source' }, src ? sourceNames[src.from] || src.from : (value ? '—' : '可在元数据清单中补充')),
+      h('td', { class: 'evidence' }, src && src.evidence ? src.evidence : ''));
+  }).filter(Boolean);
+  return h('details', { class: 'provenance' },
+    h('summary', null, '元数据及来源'),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'provenance-table' },
+      h('thead', null, h('tr', null, ['字段', '值', '来源', '依据'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, rows))));
+}
+
 /** DocumentView shows one document whole, with its outline beside it. */
 export class DocumentView {
   constructor(app) {
@@ -138,7 +175,8 @@ export class DocumentView {
     if (doc.pub_date) facts.push(['发布日期', doc.pub_date]);
     facts.push(['条文数', count(doc.provision_count)]);
     replace(this.meta, h('div', { class: 'badges' }, badges(doc)),
-      h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])));
+      h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+      provenanceTable(doc));
     const provHref = (p) => href(derive(back, { view: 'provision', id: p.id }));
     replace(this.outline, outlineNav(doc.outline, '', (o) => `#p-${o.id}`));
     const parts = [];
