@@ -107,13 +107,11 @@ func cleanText(text string) cleaned {
 				continue
 			}
 		}
-		if strings.ContainsRune(line, '<') {
-			// Reposts carry stray markup; a line of nothing else (a list
-			// number, a bullet) is the markup's, not the document's.
-			line = trimSpace(tagRe.ReplaceAllString(line, ""))
-			if markupLeftRe.MatchString(line) {
-				continue
-			}
+		if strings.ContainsRune(line, '<') && markupLeftRe.MatchString(trimSpace(tagRe.ReplaceAllString(line, ""))) {
+			// Reposts carry lines of stray markup; one with nothing else
+			// (a list number, a bullet) is the markup's, not the
+			// document's. Markup inside a line of text stays: it is text.
+			continue
 		}
 		line = trimSpace(bulletRe.ReplaceAllString(line, ""))
 		if line == "" || c.takeFields(line) || isChrome(line) {

@@ -309,6 +309,10 @@ func facetField(f string) string {
 		return indexer.FieldCity
 	case FacetProvince:
 		return indexer.FieldProvince
+	case FacetCounty:
+		return indexer.FieldCounty
+	case FacetLevel:
+		return indexer.FieldLevel
 	case FacetYear:
 		return indexer.FieldYearKey
 	case FacetDocType:
@@ -324,7 +328,7 @@ func facetField(f string) string {
 func validateFilters(f Filters) error {
 	for name, vals := range f {
 		if facetField(name) == "" {
-			return &RequestError{Field: name, Msg: fmt.Sprintf("unknown filter %q (known: city, province, year, doc_type, theme, office)", name)}
+			return &RequestError{Field: name, Msg: fmt.Sprintf("unknown filter %q (known: city, province, county, level, year, doc_type, theme, office)", name)}
 		}
 		if name == FacetYear {
 			for _, v := range vals {

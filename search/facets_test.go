@@ -130,6 +130,10 @@ func facetOf(p indexer.Provision, f string) []string {
 		vs = []string{p.City}
 	case search.FacetProvince:
 		vs = []string{p.Province}
+	case search.FacetCounty:
+		vs = []string{p.County}
+	case search.FacetLevel:
+		vs = []string{p.Level}
 	case search.FacetYear:
 		if p.Year > 0 {
 			vs = []string{strconv.Itoa(p.Year)}

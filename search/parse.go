@@ -15,6 +15,8 @@ import (
 const (
 	FacetCity     = "city"
 	FacetProvince = "province"
+	FacetCounty   = "county"
+	FacetLevel    = "level"
 	FacetYear     = "year"
 	FacetDocType  = "doc_type"
 	FacetTheme    = "theme"
@@ -22,12 +24,14 @@ const (
 )
 
 // FacetNames lists the facets in display order.
-var FacetNames = []string{FacetCity, FacetProvince, FacetYear, FacetDocType, FacetTheme, FacetOffice}
+var FacetNames = []string{FacetCity, FacetProvince, FacetCounty, FacetLevel, FacetYear, FacetDocType, FacetTheme, FacetOffice}
 
 // fieldAliases maps what a user may write before a colon to a facet name.
 var fieldAliases = map[string]string{
 	"city": FacetCity, "城市": FacetCity, "市": FacetCity,
 	"province": FacetProvince, "省": FacetProvince, "省份": FacetProvince,
+	"county": FacetCounty, "县": FacetCounty, "县区": FacetCounty, "区县": FacetCounty,
+	"level": FacetLevel, "层级": FacetLevel, "级别": FacetLevel,
 	"year": FacetYear, "年": FacetYear, "年份": FacetYear,
 	"doc_type": FacetDocType, "type": FacetDocType, "类型": FacetDocType, "文种": FacetDocType,
 	"theme": FacetTheme, "主题": FacetTheme,
@@ -149,7 +153,7 @@ func Parse(s string) (Query, error) {
 			// error); Chinese text before a colon is a pasted sentence
 			// (总体要求是：…) unless it is one of the Chinese field names.
 			if !known && isFieldName(word[:k]) {
-				return q, &QueryError{Pos: i, Msg: fmt.Sprintf("unknown field %q (known: city, province, year, doc_type, theme, office)", word[:k])}
+				return q, &QueryError{Pos: i, Msg: fmt.Sprintf("unknown field %q (known: city, province, county, level, year, doc_type, theme, office)", word[:k])}
 			}
 		}
 		if known {

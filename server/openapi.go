@@ -94,6 +94,8 @@ func facetParams() []any {
 	desc := map[string]string{
 		search.FacetCity:     "City (嘉兴市; a prefix such as 嘉兴 matches too).",
 		search.FacetProvince: "Province (浙江省).",
+		search.FacetCounty:   "County-level division of a county-level document (德清县, 萧山区).",
+		search.FacetLevel:    "Level of the issuer: 省级, 市级 or 县级.",
 		search.FacetYear:     "Year (2020) or inclusive range (2019-2021).",
 		search.FacetDocType:  "Document type (工作要点, 工作总结…).",
 		search.FacetTheme:    "Theme (医共体, 中医药…).",

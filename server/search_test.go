@@ -50,6 +50,8 @@ func facetValuesOf(h search.Hit) map[string][]string {
 	return map[string][]string{
 		search.FacetCity:     one(h.City),
 		search.FacetProvince: one(h.Province),
+		search.FacetCounty:   one(h.County),
+		search.FacetLevel:    one(h.Level),
 		search.FacetYear:     one(year),
 		search.FacetDocType:  one(h.DocType),
 		search.FacetTheme:    h.Themes,

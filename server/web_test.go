@@ -1041,6 +1041,23 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 			t.Errorf("document view did not scroll to the provision: it is at %.0f px", top)
 		}
 		p.shot("15-document")
+
+		// The document view says where each metadata value came from.
+		type provenance struct{ Value, Source, Evidence string }
+		var shown provenance
+		p.eval(`(() => { const r = document.querySelector('.provenance-table tr[data-field="city"]');
+			return r ? {Value: r.cells[1].textContent, Source: r.cells[2].textContent, Evidence: r.cells[3].textContent} : {}; })()`, &shown)
+		apiDoc := apiGet[struct {
+			City       string `json:"city"`
+			Provenance map[string]struct {
+				From     string `json:"from"`
+				Evidence string `json:"evidence"`
+			} `json:"provenance"`
+		}](t, shared, "/api/documents/"+url.PathEscape(jiaxing6.DocID))
+		src := apiDoc.Provenance["city"]
+		if apiDoc.City == "" || src.From == "" || shown.Value != apiDoc.City || shown.Evidence != src.Evidence || shown.Source == "" || shown.Source == "—" {
+			t.Errorf("provenance of the city shown %+v; API city %q from %+v", shown, apiDoc.City, src)
+		}
 	})
 }
 

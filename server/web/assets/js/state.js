@@ -2,12 +2,14 @@
 // copied link reproduces the view and back/forward walk through searches.
 
 /** FACETS are the filterable facets, in display order. */
-export const FACETS = ['city', 'province', 'year', 'doc_type', 'theme', 'office'];
+export const FACETS = ['city', 'province', 'county', 'level', 'year', 'doc_type', 'theme', 'office'];
 
 /** FACET_LABELS name the facets for readers. */
 export const FACET_LABELS = {
   city: '城市',
   province: '省份',
+  county: '县区',
+  level: '层级',
   year: '年份',
   doc_type: '文种',
   theme: '主题',
