@@ -163,10 +163,16 @@ func (c *cleaned) flattenRow(line string) string {
 // "发布机构: 省卫生健康委员会 文  号: 浙卫发〔2022〕8号" and reports whether
 // the line was one (it must start with a label).
 func (c *cleaned) takeFields(line string) bool {
-	if !labelStartRe.MatchString(line) {
+	locs := labelRe.FindAllStringSubmatchIndex(line, -1)
+	switch {
+	case labelStartRe.MatchString(line):
+	case len(locs) >= 2 && utf8.RuneCountInString(line) <= 100:
+		// "青岛政务网 发布日期：… 来源：…": the site's name, then its
+		// fields.
+		c.setField("网站名称", trimSpace(line[:locs[0][0]]))
+	default:
 		return false
 	}
-	locs := labelRe.FindAllStringSubmatchIndex(line, -1)
 	for i, loc := range locs {
 		end := len(line)
 		if i+1 < len(locs) {

@@ -93,6 +93,8 @@ var numberRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、.]|[
 // normalised, without white space and without a leading number.
 func sentences(text string) []string {
 	var out []string
+	// The documents are indexed in simplified characters.
+	text, _, _ = simplify(text)
 	for _, s := range sentenceEnd.Split(text, -1) {
 		s = numberRe.ReplaceAllString(squeeze(s), "")
 		if len([]rune(s)) >= 6 {

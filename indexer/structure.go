@@ -33,8 +33,15 @@ func Parse(file, text string) (Document, error) {
 // metadata of its own, such as a web page's metadata table (发布机构,
 // 成文日期, 文号…): fields add to those found in the text, which win.
 func ParseDocument(file, text string, fields map[string]string) (Document, error) {
+	text, converted, err := simplify(text)
+	if err != nil {
+		return Document{}, fmt.Errorf("parse %s: %w", file, err)
+	}
 	c := cleanText(text)
 	for k, v := range fields {
+		if converted {
+			v, _, _ = simplify(v)
+		}
 		if key, ok := fieldLabels[stripSpaces(k)]; ok && c.fields[key] == "" {
 			c.fields[key] = v
 		} else if !ok && c.fields[k] == "" {
@@ -46,6 +53,9 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 	}
 	sum := sha256.Sum256([]byte(analyzers.Normalize(strings.Join(c.lines, "\n"))))
 	doc := Document{ID: hex.EncodeToString(sum[:])[:16], File: file}
+	if converted {
+		doc.Script = ScriptConverted
+	}
 
 	// The title is the last title-like line before the first heading; what
 	// precedes it is the notice around the document.

@@ -28,12 +28,18 @@ type Document struct {
 	DocNumber string `json:"doc_number,omitempty"`
 	// Parts lists the document's parts in order (温州: 2019 工作总结 + 2020 工作思路).
 	Parts []Part `json:"parts,omitempty"`
+	// Script is ScriptConverted when the file was written in traditional
+	// characters and its text was converted to simplified ones.
+	Script string `json:"script,omitempty"`
 	// Provenance says, per metadata field (city, province, county, level,
 	// year, doc_type, issuer, pub_date, doc_number, title), where its
 	// value came from, so that a wrong value can be traced and corrected.
 	Provenance map[string]Source `json:"provenance,omitempty"`
 	Provisions []Provision       `json:"provisions,omitempty"`
 }
+
+// ScriptConverted marks a document converted from traditional characters.
+const ScriptConverted = "traditional → simplified"
 
 // Source is where a metadata value came from.
 type Source struct {
