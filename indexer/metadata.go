@@ -213,6 +213,18 @@ func extractMeta(in metaInput) docMeta {
 	}
 	table := stripSpaces(in.fields["发布机构"])
 	issuer := ""
+	// A health authority's own site publishes its own documents: its name
+	// is the issuer when nothing closer names one.
+	siteIssuer := ""
+	for _, n := range []string{in.fields["网站名称"], in.fields["主办单位"]} {
+		// Only a name with its place: 卫生健康委员会 alone says nothing.
+		if n = stripSpaces(n); isIssuerLine(n) {
+			if ms := g.Find(n); len(ms) > 0 && ms[0].Start == 0 {
+				siteIssuer = n
+				break
+			}
+		}
+	}
 	opening := ""
 	for i, para := range strings.SplitN(in.body, "\n", 5) {
 		if m := openingIssuerRe.FindStringSubmatch(firstRunes(stripSpaces(para), 80)); m != nil && i < 4 {
@@ -222,7 +234,7 @@ func extractMeta(in metaInput) docMeta {
 	}
 	for _, c := range []struct{ from, v string }{
 		{FromSignature, signature}, {FromLetter, header}, {FromTitle, titlePrefix},
-		{FromTable, table}, {FromNotice, noticeIssuer}, {FromBody, opening},
+		{FromTable, table}, {FromNotice, noticeIssuer}, {FromBody, opening}, {FromSite, siteIssuer},
 	} {
 		if c.v != "" {
 			issuer = c.v

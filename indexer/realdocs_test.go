@@ -137,6 +137,7 @@ type realResult struct {
 	dir, format      string
 	checks, right    int
 	wrong            []string
+	wrongFields      []string
 	sentences, found int
 	lost             []string // sentences not recovered
 	chrome           []string
@@ -165,6 +166,7 @@ func checkReal(d realDoc, file string) realResult {
 			return
 		}
 		r.wrong = append(r.wrong, fmt.Sprintf("%s %q, want %q (%s)", field, got, want, doc.Provenance[field].From))
+		r.wrongFields = append(r.wrongFields, field)
 	}
 	cmp("city", city, tr.City)
 	cmp("province", doc.Province, tr.Province)
@@ -212,6 +214,7 @@ func TestRealDocuments(t *testing.T) {
 	docs := loadRealDocs(t)
 	type tally struct{ files, failed, checks, right, sentences, found, chrome int }
 	by := map[string]*tally{}
+	fieldWrong, fieldChecks := map[string]int{}, 0
 	places := map[string]bool{}
 	counties := 0
 	for _, d := range docs {
@@ -233,6 +236,10 @@ func TestRealDocuments(t *testing.T) {
 				continue
 			}
 			tl.checks += r.checks
+			fieldChecks++
+			for _, f := range r.wrongFields {
+				fieldWrong[f]++
+			}
 			tl.right += r.right
 			tl.sentences += r.sentences
 			tl.found += r.found
@@ -249,6 +256,9 @@ func TestRealDocuments(t *testing.T) {
 		}
 	}
 	t.Logf("%d documents from %d places (%d county-level)", len(docs), len(places), counties)
+	for _, f := range []string{"city", "province", "county", "level", "year", "doc_type", "issuer", "doc_number"} {
+		t.Logf("%-10s %d of %d files right (%.1f%%)", f, fieldChecks-fieldWrong[f], fieldChecks, 100*float64(fieldChecks-fieldWrong[f])/float64(max(fieldChecks, 1)))
+	}
 	formats := make([]string, 0, len(by))
 	for f := range by {
 		formats = append(formats, f)

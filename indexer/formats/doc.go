@@ -86,7 +86,7 @@ func (DOC) Read(ctx context.Context, name string, data []byte) (Extracted, error
 		if text := joinLines(lines); text != "" {
 			return Extracted{Format: format, Text: text}, nil
 		}
-		errs = append(errs, tool.name+": no text")
+		return Extracted{}, fmt.Errorf("%s: the %s file holds no text: %w", name, strings.ToUpper(format), ErrEmpty)
 	}
 	if missing == 2 {
 		return Extracted{}, fmt.Errorf("%s: %s files need the catdoc program (Debian package catdoc; antiword works too), which is not installed: %w",

@@ -63,10 +63,7 @@ func runTool(ctx context.Context, data []byte, tool string, args ...string) (std
 	cmd.WaitDelay = 2 * time.Second
 	err = cmd.Run()
 	if ctx.Err() != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) && context.Cause(ctx) != nil && ctx.Err() != nil {
-			return nil, errb.Bytes(), fmt.Errorf("%s stopped: %w", tool, ctx.Err())
-		}
-		return nil, errb.Bytes(), ctx.Err()
+		return nil, errb.Bytes(), fmt.Errorf("%s stopped: %w", tool, ctx.Err())
 	}
 	if out.over {
 		return out.Bytes(), errb.Bytes(), nil

@@ -140,6 +140,10 @@ func cleanPDFText(out string) (string, map[string]string) {
 	for i, ls := range paged {
 		if len(ls) > 0 && printHeaderRe.MatchString(ls[0].text) {
 			ls = ls[1:]
+			// The digits of the header's title, set on a line below.
+			if len(ls) > 0 && hanOf(ls[0].text) == 0 && utf8.RuneCountInString(ls[0].text) <= 12 {
+				ls = ls[1:]
+			}
 		}
 		if n := len(ls); n > 0 && printFooterRe.MatchString(ls[n-1].text) {
 			ls = ls[:n-1]
@@ -175,14 +179,28 @@ func cleanPDFText(out string) (string, map[string]string) {
 // is read into fields) and what follows the print/close/share tools.
 func trimPrintedPage(lines []pdfLine, pageTitle string, fields map[string]string) []pdfLine {
 	setField(fields, "页面标题", pageTitle)
-	title, site := splitTitle(strings.TrimRight(pageTitle, "…."))
+	// Browsers elide a long title ("标题_通知公告_某某…"); what is
+	// left after the document title is the column and the site.
+	elided := strings.TrimRight(pageTitle, "….")
+	title, site := splitTitle(elided)
+	if site == "" {
+		if i := strings.IndexAny(title, "_|"); i > 0 {
+			title = title[:i]
+		}
+	}
 	setField(fields, "网站名称", site)
-	t := stripSpaces(title)
+	// Digits are left out of the comparison: a browser may print them
+	// in another font, which pdftotext then places on a line of their own.
+	t := noDigits(title)
 	start := -1
 	if utf8.RuneCountInString(t) >= 4 {
 		for i, l := range lines {
-			s := stripSpaces(l.text)
-			if s == t || strings.HasPrefix(s, t) && len(s) < len(t)+12 || strings.HasPrefix(t, s) && hanOf(s) >= 6 {
+			s := noDigits(l.text)
+			if s == "" {
+				continue
+			}
+			// The title line itself, or its first line when it wraps.
+			if s == t || strings.HasPrefix(s, t) && len(s) < len(t)+12 || strings.HasPrefix(t, s) && len(s)*2 >= len(t) {
 				start = i
 				break
 			}
@@ -193,6 +211,19 @@ func trimPrintedPage(lines []pdfLine, pageTitle string, fields map[string]string
 			labelFields(l.text, fields)
 		}
 		lines = lines[start:]
+	}
+	if start >= 0 {
+		// A title wrapped over lines: its lines are joined while they
+		// still spell the start of the title.
+		joined, n := lines[0].text, 1
+		for n < len(lines) && noDigits(joined) != t && strings.HasPrefix(t, noDigits(joined+lines[n].text)) {
+			joined += lines[n].text
+			n++
+		}
+		if n > 1 {
+			lines[n-1].text = joined
+			lines = lines[n-1:]
+		}
 	}
 	for i, l := range lines {
 		if i > 0 && utf8.RuneCountInString(l.text) <= 60 && endToolsRe.MatchString(l.text) {
@@ -365,4 +396,14 @@ func percentile(xs []int, q float64) int {
 // break stands for a space.
 func isLatinOrDigit(r rune) bool {
 	return r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+}
+
+// noDigits returns s without white space and ASCII digits.
+func noDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isSpace(r) || r >= '0' && r <= '9' {
+			return -1
+		}
+		return r
+	}, s)
 }
