@@ -1,8 +1,7 @@
-// Page templates and conversion helpers shared with
-// indexer/formats/testdata/makefixtures (kept in step by hand: both are
-// fixture makers, not part of the build).
-
 package main
+
+// Page templates and the programs fixtures are made with, shared by the
+// seed fixtures and the real documents.
 
 import (
 	"archive/zip"
@@ -377,8 +376,8 @@ func printRaw(page, pdf string, headerFooter bool) {
 	run("chromium", append(args, "file://"+abs(page))...)
 }
 
-// convert runs LibreOffice on src and writes the result to name.
-func convert(src, filter, name string) {
+// convert runs LibreOffice on src and writes the result to dst.
+func convert(src, filter, dst string) {
 	dir, err := os.MkdirTemp("", "soffice")
 	if err != nil {
 		log.Fatal(err)
@@ -386,12 +385,12 @@ func convert(src, filter, name string) {
 	defer os.RemoveAll(dir)
 	run("soffice", "-env:UserInstallation=file://"+dir+"/profile", "--headless",
 		"--infilter=HTML (StarWriter)", "--convert-to", filter, "--outdir", dir, src)
-	base := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src)) + filepath.Ext(name)
+	base := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src)) + filepath.Ext(dst)
 	data, err := os.ReadFile(filepath.Join(dir, base))
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(name, data, 0o644); err != nil {
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -1,15 +1,10 @@
-// Command gen turns the collected real documents (testdata/realdocs/*/,
+// realDocs turns the collected real documents (testdata/realdocs/*/,
 // each with article.txt and truth.json) into the formats users upload:
 // page.html (the article in one of three site templates; about half with
 // a metadata table filled from truth.json), page.pdf (Chromium's print of
 // page.html), page.docx for every other folder and page.doc for a few
-// (LibreOffice, from the page's text as found). Run from the
-// repository root:
-//
-//	go run ./testdata/realdocs/gen
-//
-// It needs chromium and soffice (Debian: chromium, libreoffice-writer-nogui,
-// fonts-noto-cjk).
+// (LibreOffice, from the page's text as found).
+
 package main
 
 import (
@@ -38,11 +33,10 @@ var (
 	listRe  = regexp.MustCompile(`(?s)<div class="xxgk-info">.*?</ul></div>\n`)
 )
 
-func main() {
-	log.SetFlags(0)
-	dirs, err := filepath.Glob("testdata/realdocs/*/truth.json")
+func realDocs(root string) {
+	dirs, err := filepath.Glob(filepath.Join(root, "*", "truth.json"))
 	if err != nil || len(dirs) == 0 {
-		log.Fatalf("no testdata/realdocs/*/truth.json (run from the repository root): %v", err)
+		log.Fatalf("no %s/*/truth.json (run from the repository root): %v", root, err)
 	}
 	for i, tj := range dirs {
 		dir := filepath.Dir(tj)
