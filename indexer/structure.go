@@ -42,11 +42,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 		if converted {
 			v, _, _ = simplify(v)
 		}
-		if key, ok := fieldLabels[stripSpaces(k)]; ok && c.fields[key] == "" {
-			c.fields[key] = v
-		} else if !ok && c.fields[k] == "" {
-			c.fields[k] = v
-		}
+		c.setField(k, v)
 	}
 	if len(c.lines) == 0 {
 		return Document{}, fmt.Errorf("parse %s: no text left after removing page chrome", file)

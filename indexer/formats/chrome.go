@@ -1,69 +1,79 @@
 package formats
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// metaLabels are the labels of the metadata tables government sites put
-// around a document (索引号, 发布机构, 成文日期, 文号…), with the synonyms
-// sites use. Fields keep the label as written (spaces removed); the
-// indexer merges synonyms.
-var metaLabels = []string{
-	"索引号", "主题分类", "组配分类", "体裁分类", "内容分类", "信息分类", "服务对象",
-	"发布机构", "发文机关", "发文单位", "发文机构", "成文日期", "成文时间", "公开日期", "发布日期", "发布时间",
-	"文号", "发文字号", "文件编号", "信息来源", "来源", "公开方式", "公开范围", "公开时限",
-	"有效性", "生效日期", "废止日期", "主题词", "关键词", "信息名称", "名称", "标题", "浏览次数", "访问次数", "点击数", "作者",
-	"字体大小", "字体", "字号", // tools next to the metadata: they end a value
+// labelFields maps the labels of the metadata tables government sites put
+// around a document (索引号, 发布机构, 成文日期, 文号…) to the field each
+// fills: the synonyms sites use meet under one name, so that metadata code
+// asks for one key. Tools printed next to the table (字体大小, 字号) map to
+// "": they end the value before them but fill nothing.
+var labelFields = map[string]string{
+	"索引号": "索引号", "主题分类": "主题分类", "所属主题": "主题分类", "内容分类": "主题分类", "信息分类": "主题分类",
+	"组配分类": "组配分类", "体裁分类": "体裁分类", "服务对象": "服务对象",
+	"发布机构": "发布机构", "发文机关": "发布机构", "发文单位": "发布机构", "发文机构": "发布机构",
+	"成文日期": "成文日期", "成文时间": "成文日期", "公开日期": "公开日期", "发布日期": "发布日期", "发布时间": "发布日期",
+	"文号": "文号", "发文字号": "文号", "文件编号": "文号", "信息来源": "信息来源", "来源": "信息来源",
+	"公开方式": "公开方式", "公开范围": "公开范围", "公开时限": "公开时限", "有效性": "有效性", "生效日期": "生效日期",
+	"废止日期": "废止日期", "主题词": "主题词", "关键词": "主题词", "信息名称": "信息名称", "名称": "信息名称",
+	"标题": "信息名称", "浏览次数": "浏览次数", "访问次数": "浏览次数", "点击数": "浏览次数", "作者": "作者",
+	"字体大小": "", "字体": "", "字号": "",
 }
 
-// ignoredLabels end the value before them but are not fields.
-var ignoredLabels = map[string]bool{"字体大小": true, "字体": true, "字号": true}
-
-// labelSet holds metaLabels for exact lookups of a cell's text.
-var labelSet = func() map[string]bool {
-	m := map[string]bool{}
-	for _, l := range metaLabels {
-		m[l] = true
-	}
-	return m
-}()
+// LabelField returns the field a metadata label fills (发文字号 → 文号),
+// given the label as written: spaces inside it and a colon after it do not
+// matter. ok is false for text that is not a label.
+func LabelField(label string) (field string, ok bool) {
+	field, ok = labelFields[stripSpaces(strings.TrimRight(label, ":： \t"))]
+	return field, ok
+}
 
 // labelRe finds a label followed by a colon; sites space short labels out
 // ("索 引 号", "文　　号"). labelStartRe is the same anchored at the start.
 var labelRe, labelStartRe = func() (*regexp.Regexp, *regexp.Regexp) {
-	alts := make([]string, 0, len(metaLabels))
-	for _, label := range metaLabels {
+	alts := make([]string, 0, len(labelFields))
+	for label := range labelFields {
 		alts = append(alts, strings.Join(strings.Split(label, ""), `[ \t\x{3000}\x{a0}]*`))
 	}
-	// Longer labels first, so that 发布机构 wins over 来源-like tails.
-	for i := 1; i < len(alts); i++ {
-		for j := i; j > 0 && len(alts[j]) > len(alts[j-1]); j-- {
-			alts[j], alts[j-1] = alts[j-1], alts[j]
-		}
-	}
+	// Longer labels first, so that 发布机构 wins over 来源-like tails; then
+	// alphabetical, so that the expression is the same on every run.
+	slices.SortFunc(alts, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
 	expr := `(` + strings.Join(alts, "|") + `)[ \t\x{3000}\x{a0}]*[:：]`
 	return regexp.MustCompile(expr), regexp.MustCompile(`^[ \t\x{3000}\x{a0}]*` + expr)
 }()
 
-// labelFields records the label: value pairs of a metadata line such as
-// "索 引 号：002482000/2020-12345 主题分类：卫生、体育" into fields and
-// reports whether the line was one (it must start with a label and be
-// short: a body paragraph is never a metadata line).
-func labelFields(line string, fields map[string]string) bool {
-	if utf8.RuneCountInString(line) > 200 || !labelStartRe.MatchString(line) {
+// ReadLabels records the label: value pairs of a metadata line such as
+// "索 引 号：002482000/2020-12345 主题分类：卫生、体育" into fields, under
+// the fields the labels fill, and reports whether the line was one. It
+// must be short (a body paragraph is never a metadata line) and start
+// with a label, or hold two labels after the site's name ("青岛政务网
+// 发布日期：… 来源：…", the name then filling 网站名称).
+func ReadLabels(line string, fields map[string]string) bool {
+	n := utf8.RuneCountInString(line)
+	if n > 200 {
 		return false
 	}
 	locs := labelRe.FindAllStringSubmatchIndex(line, -1)
+	switch {
+	case labelStartRe.MatchString(line):
+	case len(locs) >= 2 && n <= 100:
+		setField(fields, "网站名称", line[:locs[0][0]])
+	default:
+		return false
+	}
 	for i, loc := range locs {
 		end := len(line)
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		if label := stripSpaces(line[loc[2]:loc[3]]); !ignoredLabels[label] {
-			setField(fields, label, line[loc[1]:end])
+		if field := labelFields[stripSpaces(line[loc[2]:loc[3]])]; field != "" {
+			setField(fields, field, line[loc[1]:end])
 		}
 	}
 	return true
@@ -81,6 +91,19 @@ var chromeRes = []*regexp.Regexp{
 	regexp.MustCompile(`^上传人[:：]|上传时间[:：]|下载本文|^(上一篇|下一篇)[:：]`),
 	regexp.MustCompile(`^(相关(链接|文章|文件|阅读|推荐|新闻|稿件)|热门推荐|热点推荐|网友评论|最新文章|猜你喜欢|推荐阅读)[:：]?$`),
 	regexp.MustCompile(`【广告】|^广告$`),
+	regexp.MustCompile(`^美章网|资料文库|本站小编|欢迎深入阅读|范文$`),
+	regexp.MustCompile(`^[(（](?:此件|本件)[^)）]{0,12}[)）]$`),
+	regexp.MustCompile(`^[(（]信息公开(?:形式|选项|方式)[:：][^)）]*[)）]$`),
+	// Aggregator sites: preview limits, download counters, paywalls, the
+	// "compiled for you" blurb, tags.
+	regexp.MustCompile(`^(?:温馨提示|推荐访问|相关推荐|猜你喜欢|热门文章|相关文章|您的当前位置|您所在的位置)[:：]?`),
+	regexp.MustCompile(`(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*\d+.*(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*[\d-]`),
+	regexp.MustCompile(`^(?:VIP|侵权投诉|手机版|举报|海报|免费文档|付费文档|原创力文档|文库|实用文档|返回顶部|听全文|在线阅读)`),
+	regexp.MustCompile(`(?:供大家参考|仅供参考|欢迎阅读|欢迎借鉴)[。.!！]?$`),
+	regexp.MustCompile(`阅读全部|需要先登录|登录后|下载原文档|全部内容|点击查看更多|展开全文|下载网址|请加微|润笔`),
+	regexp.MustCompile(`^(?:标签|关键字|TAG|Tags?)[:：]`),
+	regexp.MustCompile(`^(?:来源|时间|点击|查看|发布时间|发布日期)[:：].{0,40}(?:点击|查看|浏览|阅读)[:：]?`),
+	regexp.MustCompile(`^-$|^\d{1,3}\s*/\s*\d{1,3}$|^第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页$`),
 }
 
 // buttonWords are the words of toolbar lines such as "关闭 打印": a line
@@ -89,11 +112,13 @@ var buttonWords = map[string]bool{
 	"关闭": true, "打印": true, "关闭窗口": true, "打印本页": true, "收藏": true, "返回顶部": true,
 	"分享": true, "微信": true, "微博": true, "QQ空间": true, "扫一扫": true, "大": true, "中": true,
 	"小": true, "默认": true, "保存": true, "返回": true, "【": true, "】": true, "下载": true,
+	"打印此页": true, "字号": true,
 }
 
-// isChrome reports whether a line is page furniture. Long lines are
-// body text whatever they contain.
-func isChrome(line string) bool {
+// IsChrome reports whether a line is page furniture: a location bar,
+// font-size, print and share tools, a site footer, an aggregator's
+// counters and paywall. Long lines are body text whatever they contain.
+func IsChrome(line string) bool {
 	if utf8.RuneCountInString(line) > 120 {
 		return false
 	}

@@ -106,7 +106,7 @@ func chromeLeaks(text string) []string {
 func TestFixtures(t *testing.T) {
 	jiaxingFields := map[string]string{"发布机构": "嘉兴市卫生健康委员会", "成文日期": "2020-04-30", "文号": "嘉卫发〔2020〕21号",
 		"索引号": "002482000/2020-12345", "发布日期": "2020-05-06", "网站名称": "嘉兴市卫生健康委员会"}
-	guiyangFields := map[string]string{"发文机关": "贵阳市卫生健康局", "成文日期": "2020-03-20", "发文字号": "筑卫健发〔2020〕15号",
+	guiyangFields := map[string]string{"发布机构": "贵阳市卫生健康局", "成文日期": "2020-03-20", "文号": "筑卫健发〔2020〕15号",
 		"索引号": "11520100MB1234567X/2020-00087", "网站名称": "贵阳市卫生健康局"}
 	tests := []struct {
 		file, format string

@@ -62,7 +62,7 @@ func (HTML) Read(ctx context.Context, name string, data []byte) (Extracted, erro
 	// The metadata table is read from the whole page: sites put it
 	// above the title, in a sidebar, or below the article.
 	for _, l := range renderLines(doc) {
-		labelFields(l, fields)
+		ReadLabels(l, fields)
 	}
 
 	pageHan := hanCount(doc)
@@ -74,7 +74,7 @@ func (HTML) Read(ctx context.Context, name string, data []byte) (Extracted, erro
 
 	var kept []string
 	for _, l := range lines {
-		if isChrome(l) || labelFields(l, map[string]string{}) && len([]rune(l)) < 100 && isMetaOnly(l) {
+		if IsChrome(l) || ReadLabels(l, map[string]string{}) && len([]rune(l)) < 100 && isMetaOnly(l) {
 			continue
 		}
 		kept = append(kept, l)
@@ -234,6 +234,14 @@ var chromeTokens = map[string]bool{
 // tokenRe splits class and id values into words: on separators and at
 // lower-to-upper case changes ("shareBar", "news_footer").
 var tokenRe = regexp.MustCompile(`[A-Z]?[a-z0-9]+|[A-Z]+`)
+
+// bareLabel reports whether a cell holds only a metadata label, without
+// the colon that a line of text would put after it.
+func bareLabel(cell string) bool {
+	t := stripSpaces(cell)
+	_, ok := labelFields[t]
+	return ok
+}
 
 // isChromeAttr reports whether an element's class or id names furniture.
 func isChromeAttr(n *html.Node) bool {
@@ -455,7 +463,7 @@ func renderLines(n *html.Node) []string {
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				rec(c, pre)
 			}
-			if cell := cur.String()[min(start, cur.Len()):]; labelSet[stripSpaces(cell)] {
+			if bareLabel(cur.String()[min(start, cur.Len()):]) {
 				cur.WriteString("：")
 			}
 			cur.WriteByte(' ')
@@ -465,7 +473,7 @@ func renderLines(n *html.Node) []string {
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				rec(c, pre)
 			}
-			if labelSet[stripSpaces(cur.String())] {
+			if bareLabel(cur.String()) {
 				cur.WriteString("：")
 				return // the value in <dd> continues the line
 			}

@@ -166,7 +166,7 @@ func cleanPDFText(out string) (string, map[string]string) {
 
 	var kept []pdfLine
 	for _, l := range lines {
-		if isChrome(l.text) || !strings.ContainsAny(l.text, "。；") && labelFields(l.text, fields) {
+		if IsChrome(l.text) || !strings.ContainsAny(l.text, "。；") && ReadLabels(l.text, fields) {
 			continue
 		}
 		kept = append(kept, l)
@@ -208,7 +208,7 @@ func trimPrintedPage(lines []pdfLine, pageTitle string, fields map[string]string
 	}
 	if start > 0 {
 		for _, l := range lines[:start] {
-			labelFields(l.text, fields)
+			ReadLabels(l.text, fields)
 		}
 		lines = lines[start:]
 	}
