@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -376,5 +379,66 @@ func TestDocumentsMissing(t *testing.T) {
 
 	if r := ts.get(t, "/api/documents?missing=colour"); r.status != 400 {
 		t.Errorf("missing=colour: %d %s", r.status, r.body)
+	}
+}
+
+// TestUploadFormats uploads a document in every format the server reads,
+// as an office would from its files, and a scanned and a broken file,
+// which are refused with a reason.
+func TestUploadFormats(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "catdoc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s not installed (CI=true; .ci/run installs it): %v", tool, err)
+			}
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	ts := newWritableServer(t, Config{Token: testToken})
+	dir := filepath.Join("..", "indexer", "formats", "testdata")
+	tests := []struct {
+		file, city, code string
+	}{
+		{file: "jiaxing-table.html", city: "嘉兴市"},
+		{file: "guiyang-print.pdf", city: "贵阳市"},
+		{file: "zhejiang.docx"},
+		{file: "zhejiang.doc"},
+		{file: "scanned.pdf", code: codeNoTextLayer},
+		{file: "corrupt.docx", code: codeCorruptFile},
+		{file: "image.png", code: codeBinaryFile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, ct := multipartBody(t, nil, "file", tt.file, data)
+			r := ts.do(t, "POST", "/api/documents", body, merge(bearer, map[string]string{"Content-Type": ct}))
+			if tt.code != "" {
+				var e struct {
+					Error struct{ Code, Message string } `json:"error"`
+				}
+				_ = json.Unmarshal(r.body, &e)
+				if r.status != 422 || e.Error.Code != tt.code || !strings.Contains(e.Error.Message, tt.file) {
+					t.Errorf("%s: %d %s; want 422 %s naming the file", tt.file, r.status, r.body, tt.code)
+				}
+				return
+			}
+			// A file whose text is already indexed (the seed the page was
+			// made from, the DOCX of the same document) replaces it.
+			var ir ingestResponse
+			if r.status != 201 && r.status != 200 || json.Unmarshal(r.body, &ir) != nil || ir.Document == nil {
+				t.Fatalf("%s: %d %.300s", tt.file, r.status, r.body)
+			}
+			doc := ir.Document
+			if len(doc.Provisions) < 10 || tt.city != "" && doc.City != tt.city || doc.Provenance["city"].From == "" && doc.City != "" {
+				t.Errorf("%s: %d provisions, city %q from %+v", tt.file, len(doc.Provisions), doc.City, doc.Provenance["city"])
+			}
+			res := searchAPI(t, ts, url.Values{"q": {`"` + doc.Provisions[3].Text[:min(len(doc.Provisions[3].Text), 18)] + `"`}})
+			if res.Total == 0 {
+				t.Errorf("%s: a phrase of its fourth provision finds nothing", tt.file)
+			}
+		})
 	}
 }

@@ -90,6 +90,16 @@ func object(props obj, required ...string) obj {
 	return o
 }
 
+// uploadContent describes the bodies an upload may have: a form, or the
+// file itself in any of the raw media types.
+func uploadContent(multipartProps obj) obj {
+	c := obj{echo.MIMEMultipartForm: obj{"schema": object(multipartProps, uploadField)}}
+	for _, mt := range rawUploadTypes {
+		c[mt] = obj{"schema": obj{"type": "string", "format": "binary"}}
+	}
+	return c
+}
+
 func facetParams() []any {
 	desc := map[string]string{
 		search.FacetCity:     "City (嘉兴市; a prefix such as 嘉兴 matches too).",
@@ -144,7 +154,7 @@ func (s *Server) openAPIPaths() obj {
 		metaParams = append(metaParams, param(f, "query", "Metadata overriding what is read from the text.", metaProps[f].(obj), false))
 	}
 	uploadParams := append([]any{param("name", "query", "File name of a text/plain upload (default "+defaultUploadName+").", str(), false)}, metaParams...)
-	multipartProps := obj{uploadField: obj{"type": "string", "format": "binary", "description": "The document: UTF-8 or GB18030/GBK text."}}
+	multipartProps := obj{uploadField: obj{"type": "string", "format": "binary", "description": "The document: text, web page, PDF, DOCX, DOC or WPS."}}
 	for k, v := range metaProps {
 		multipartProps[k] = v
 	}
@@ -218,14 +228,15 @@ func (s *Server) openAPIPaths() obj {
 			},
 			"post": obj{
 				"summary": "Add a document.",
-				"description": fmt.Sprintf("Upload a text file as multipart field %q, or a raw text/plain body (name in ?name=). "+
-					"Files up to %d bytes. The same content uploaded again replaces the earlier copy (200, replaced: true) instead of adding one.",
+				"description": fmt.Sprintf("Upload a document as multipart field %q, or as the raw body (name in ?name=): "+
+					"text (UTF-8 or GB18030/GBK), a web page saved from a site (its chrome dropped, its metadata table read), "+
+					"PDF with a text layer, DOCX, DOC or WPS; the format is told from the content. "+
+					"Files up to %d bytes. The same content uploaded again replaces the earlier copy (200, replaced: true) instead of adding one. "+
+					"A scanned PDF (no_text_layer), a damaged file (corrupt_file), an image or archive (binary_file) "+
+					"or a format not read here (unsupported_format) is refused with 422.",
 					uploadField, s.cfg.MaxUploadBytes),
 				"operationId": "uploadDocument", "security": bearer, "parameters": uploadParams,
-				"requestBody": obj{"required": true, "content": obj{
-					echo.MIMEMultipartForm: obj{"schema": object(multipartProps, uploadField)},
-					echo.MIMETextPlain:     obj{"schema": str()},
-				}},
+				"requestBody": obj{"required": true, "content": uploadContent(multipartProps)},
 				"responses": responses(obj{
 					"201": jsonResponse("Indexed as a new document.", "IngestResponse"),
 					"200": jsonResponse("The same content was already indexed; replaced.", "IngestResponse"),
