@@ -283,6 +283,8 @@ func extractMeta(in metaInput) docMeta {
 	if md.Level == "" {
 		if lv := levelName(hint); lv != "" {
 			md.set("level", &md.Level, lv, Source{From: FromBody, Evidence: clip(lead, 30)})
+		} else if lv, ev := bodyLevel(in.body); lv != "" {
+			md.set("level", &md.Level, lv, Source{From: FromBody, Evidence: ev})
 		}
 	}
 	if md.Issuer == "" && found {
@@ -363,6 +365,40 @@ func levelHint(names []string, lead string) gazetteer.Level {
 		return gazetteer.Province
 	}
 	return 0
+}
+
+// levelWords are the words a text speaks of its own level in: the whole
+// area it covers (全市) and the party committee that leads it (市委).
+// 全区 is not among them: regions (自治区) say it too.
+var levelWords = map[string][]string{
+	"省级": {"全省", "省委"},
+	"市级": {"全市", "市委"},
+	"县级": {"全县", "全旗", "县委", "旗委", "区委"},
+}
+
+// bodyLevel is the level a text speaks at when nothing else tells: the
+// level whose words it uses most, with the words counted; none on a tie.
+func bodyLevel(body string) (level, evidence string) {
+	best, tie := 0, false
+	for lv, words := range levelWords {
+		n, ev := 0, ""
+		for _, w := range words {
+			if c := strings.Count(body, w); c > 0 {
+				n += c
+				ev += fmt.Sprintf("%s×%d ", w, c)
+			}
+		}
+		switch {
+		case n > best:
+			best, level, evidence, tie = n, lv, strings.TrimSpace(ev), false
+		case n == best && n > 0:
+			tie = true
+		}
+	}
+	if tie {
+		return "", ""
+	}
+	return level, evidence
 }
 
 // levelName names a level as the documents do.
