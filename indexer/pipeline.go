@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/policysearch/policysearch/indexer/themes"
 )
@@ -52,7 +53,7 @@ func (p *Pipeline) LoadCorpus(fsys fs.FS) ([]Document, []FileError, error) {
 		return nil, nil, err
 	}
 	var docs []Document
-	for r := range p.read(context.Background(), fsys, files, manifest) {
+	for r := range p.read(context.Background(), fsys, files, manifest, nil) {
 		if r.err != nil {
 			bad = append(bad, FileError{File: r.file.name, Err: r.err})
 			continue
@@ -77,7 +78,7 @@ const readAhead = 64
 // read reads, parses and prepares files on every core and yields them in
 // the order of files. Stopping the iteration, or cancelling ctx, stops the
 // readers; no goroutine outlives the iteration.
-func (p *Pipeline) read(ctx context.Context, fsys fs.FS, files []corpusFile, manifest Manifest) iter.Seq[loaded] {
+func (p *Pipeline) read(ctx context.Context, fsys fs.FS, files []corpusFile, manifest Manifest, fixes Corrections) iter.Seq[loaded] {
 	return func(yield func(loaded) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		// Slots hand each result to the consumer in file order; the
@@ -118,7 +119,9 @@ func (p *Pipeline) read(ctx context.Context, fsys fs.FS, files []corpusFile, man
 					r := loaded{file: files[i]}
 					r.doc, r.err = loadFileContext(ctx, fsys, files[i].name)
 					if r.err == nil {
+						files[i].stamp(&r.doc)
 						manifest.Apply(&r.doc)
+						fixes.Apply(&r.doc)
 						p.Prepare(&r.doc)
 					}
 					slots[i] <- r
@@ -197,9 +200,17 @@ func (p *Pipeline) Build(ctx context.Context, root, fingerprint string, corpus f
 			progress(st)
 		}
 	}
+	fixes, err := LoadCorrections(root)
+	if err != nil {
+		// The corrections stay on disk for a later build; this one goes
+		// on without them rather than not at all.
+		bad = append(bad, FileError{File: CorrectionsName, Err: err})
+		fixes = Corrections{}
+	}
+	started := time.Now().UTC().Format(time.RFC3339)
 	missing := map[string]int{}
 	docs := func(yield func(Document) bool) {
-		for r := range p.read(ctx, corpus, files, manifest) {
+		for r := range p.read(ctx, corpus, files, manifest, fixes) {
 			report(func(st *BuildProgress) {
 				st.FilesRead++
 				st.BytesRead += r.file.size
@@ -210,6 +221,9 @@ func (p *Pipeline) Build(ctx context.Context, root, fingerprint string, corpus f
 			if r.err != nil {
 				bad = append(bad, FileError{File: r.file.name, Err: r.err})
 				continue
+			}
+			if r.doc.Added == "" {
+				r.doc.Added = started
 			}
 			for _, f := range r.doc.Missing() {
 				missing[f]++

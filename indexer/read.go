@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/policysearch/policysearch/indexer/formats"
 )
@@ -98,6 +99,7 @@ func LoadCorpus(fsys fs.FS) ([]Document, []FileError, error) {
 			bad = append(bad, FileError{File: files[i].name, Err: r.err})
 			continue
 		}
+		files[i].stamp(&r.doc)
 		manifest.Apply(&r.doc)
 		docs = append(docs, r.doc)
 	}
@@ -106,8 +108,17 @@ func LoadCorpus(fsys fs.FS) ([]Document, []FileError, error) {
 
 // corpusFile is a document file of a corpus folder.
 type corpusFile struct {
-	name string
-	size int64
+	name    string
+	size    int64
+	modTime time.Time
+}
+
+// stamp dates a document read from the file: the file's modification
+// time is when it came into the collection.
+func (f corpusFile) stamp(doc *Document) {
+	if !f.modTime.IsZero() {
+		doc.Added = f.modTime.UTC().Format(time.RFC3339)
+	}
 }
 
 // listCorpus finds the document files of a corpus folder (the extensions of
@@ -128,7 +139,7 @@ func listCorpus(fsys fs.FS) (files []corpusFile, manifest Manifest, bad []FileEr
 		if !d.IsDir() && formats.HasDocumentExt(name) {
 			f := corpusFile{name: name}
 			if info, err := d.Info(); err == nil {
-				f.size = info.Size()
+				f.size, f.modTime = info.Size(), info.ModTime()
 			}
 			files = append(files, f)
 		}

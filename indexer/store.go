@@ -86,6 +86,9 @@ type Store struct {
 	gen string
 
 	writeMu sync.Mutex // serialises writers (ingest, delete, rebuild)
+	// correctMu serialises corrections, which read and rewrite the
+	// corrections file.
+	correctMu sync.Mutex
 }
 
 // Open opens the live generation under root. fingerprint identifies the

@@ -21,10 +21,13 @@ type Document struct {
 	Level string `json:"level,omitempty"`
 	// Year and DocType describe the document as a whole (its first part);
 	// each provision carries its own part's year and type.
-	Year      int    `json:"year,omitempty"`
-	DocType   string `json:"doc_type,omitempty"`
-	Issuer    string `json:"issuer,omitempty"`
-	PubDate   string `json:"pub_date,omitempty"` // YYYY-MM-DD
+	Year    int    `json:"year,omitempty"`
+	DocType string `json:"doc_type,omitempty"`
+	Issuer  string `json:"issuer,omitempty"`
+	PubDate string `json:"pub_date,omitempty"` // YYYY-MM-DD
+	// Added is when the document came into the collection (RFC 3339): its
+	// file's modification time in a corpus folder, the moment of an upload.
+	Added     string `json:"added,omitempty"`
 	DocNumber string `json:"doc_number,omitempty"`
 	// Parts lists the document's parts in order (温州: 2019 工作总结 + 2020 工作思路).
 	Parts []Part `json:"parts,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/policysearch/policysearch/indexer"
 )
@@ -52,13 +53,18 @@ func (e *Engine) Document(ctx context.Context, id string) (*DocumentView, error)
 	if err != nil {
 		return nil, fmt.Errorf("document %s: %w", id, err)
 	}
+	return viewOf(doc), nil
+}
+
+// viewOf shows a document with its outline.
+func viewOf(doc indexer.Document) *DocumentView {
 	v := &DocumentView{
 		DocumentInfo: indexer.DocumentInfo{Document: doc, ProvisionCount: len(doc.Provisions)},
 		Outline:      outline(doc.Provisions),
 		Provisions:   doc.Provisions,
 	}
 	v.DocumentInfo.Provisions = nil
-	return v, nil
+	return v
 }
 
 // Section returns a provision with its neighbours and its document's outline.
@@ -104,17 +110,58 @@ type Upload struct {
 	Metadata indexer.ManifestEntry
 }
 
+// prepare reads an upload into a document ready for the index: parsed,
+// dated now, with the corrections kept for its text and then the
+// metadata sent with it.
+func (e *Engine) prepare(ctx context.Context, u Upload) (indexer.Document, error) {
+	doc, err := e.pipeline.ParseFile(ctx, u.Name, u.Data)
+	if err != nil {
+		return doc, &RequestError{Field: "file", Msg: err.Error(), Err: err}
+	}
+	doc.Added = time.Now().UTC().Format(time.RFC3339)
+	fixes, err := e.store.Corrections()
+	if err != nil {
+		return doc, err
+	}
+	fixes.Apply(&doc)
+	u.Metadata.ApplyTo(&doc, indexer.FromUpload)
+	return doc, nil
+}
+
+// Preview reads an upload as Ingest would, without indexing it: what the
+// server makes of a file, for its metadata to be checked and corrected
+// before it is added.
+func (e *Engine) Preview(ctx context.Context, u Upload) (*DocumentView, error) {
+	if e.pipeline == nil {
+		return nil, fmt.Errorf("preview: engine has no pipeline")
+	}
+	doc, err := e.prepare(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(doc), nil
+}
+
+// Correct changes a document's metadata in the index and keeps the
+// correction for later builds; the error wraps indexer.ErrNotFound for an
+// unknown id.
+func (e *Engine) Correct(ctx context.Context, id string, m indexer.ManifestEntry) (*DocumentView, error) {
+	if _, err := e.store.Correct(ctx, id, m); err != nil {
+		return nil, err
+	}
+	return e.Document(ctx, id)
+}
+
 // Ingest parses, prepares and indexes an uploaded document. The same
 // content uploaded again replaces the earlier copy (replaced is true).
 func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, replaced bool, err error) {
 	if e.pipeline == nil {
 		return doc, false, fmt.Errorf("ingest: engine has no pipeline")
 	}
-	doc, err = e.pipeline.ParseFile(ctx, u.Name, u.Data)
+	doc, err = e.prepare(ctx, u)
 	if err != nil {
-		return doc, false, &RequestError{Field: "file", Msg: err.Error(), Err: err}
+		return doc, false, err
 	}
-	u.Metadata.ApplyTo(&doc, indexer.FromUpload)
 	replaced, err = e.store.Put(ctx, doc)
 	if err != nil {
 		return doc, false, fmt.Errorf("ingest %s: %w", u.Name, err)

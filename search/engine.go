@@ -75,13 +75,16 @@ type Engine struct {
 	decodeMin uint64
 	// lexAccs keeps the score arrays of similar-provision searches.
 	lexAccs lexAccumulators
+	// library holds the documents' records of the latest index states.
+	library *libraryCache
 }
 
 // New returns an Engine.
 func New(c Config) *Engine {
 	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
 		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes),
-		postings: newPostingsCache(decodedPostingsBytes), decodeMin: decodeMinPostings, lexAccs: newLexAccumulators()}
+		postings: newPostingsCache(decodedPostingsBytes), decodeMin: decodeMinPostings, lexAccs: newLexAccumulators(),
+		library: &libraryCache{}}
 }
 
 // Store returns the underlying index store.

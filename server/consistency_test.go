@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/policysearch/policysearch/search"
 )
 
 // TestCountsConsistentDuringWrites: while one document is uploaded and
@@ -58,7 +60,7 @@ func TestCountsConsistentDuringWrites(t *testing.T) {
 					fail("documents: %v %d", err, r.status)
 					continue
 				}
-				var list documentsResponse
+				var list search.LibraryResponse
 				if err := json.Unmarshal(r.body, &list); err != nil {
 					fail("decode documents: %v", err)
 					continue

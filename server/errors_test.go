@@ -67,6 +67,7 @@ func TestBadInputs(t *testing.T) {
 		t.Fatal("no provision in the index")
 	}
 	prov := all[0].ID
+	docID := all[0].DocID
 	latin1 := bytes.Repeat([]byte("caf\xe9 r\xe9sum\xe9 na\xefve \xe0 la cr\xe8me\n"), 20)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0, 1, 2, 3}, 100)...)
 	big := bytes.Repeat([]byte("卫生健康工作要点。\n"), DefaultMaxUploadBytes/27+10)
@@ -101,8 +102,16 @@ func TestBadInputs(t *testing.T) {
 		{name: "backwards year range", path: "/api/search?year=2021-2019", status: 400, code: codeBadParameter},
 		{name: "bad year in query", path: "/api/search?q=" + url.QueryEscape("year:1800"), status: 400, code: codeBadQuery},
 		{name: "parameter on facets", path: "/api/facets?city=x", status: 400, code: codeUnknownParameter},
-		{name: "parameter on documents", path: "/api/documents?page=2", status: 400, code: codeUnknownParameter},
+		{name: "parameter on documents", path: "/api/documents?colour=red", status: 400, code: codeUnknownParameter},
 		{name: "documents missing what", path: "/api/documents?missing=colour", status: 400, code: codeBadParameter},
+		{name: "documents provision facet", path: "/api/documents?theme=" + url.QueryEscape("中医药"), status: 400, code: codeUnknownParameter},
+		{name: "documents size zero", path: "/api/documents?size=0", status: 400, code: codeBadParameter},
+		{name: "documents size over cap", path: "/api/documents?size=101", status: 400, code: codeBadParameter},
+		{name: "documents unknown sort", path: "/api/documents?sort=colour", status: 400, code: codeBadParameter},
+		{name: "documents bad year", path: "/api/documents?year=20x0", status: 400, code: codeBadParameter},
+		{name: "documents sort twice", path: "/api/documents?sort=title&sort=added", status: 400, code: codeBadParameter},
+		{name: "coverage by county", path: "/api/documents/coverage?by=county", status: 400, code: codeBadParameter},
+		{name: "coverage unknown parameter", path: "/api/documents/coverage?page=2", status: 400, code: codeUnknownParameter},
 
 		// Unknown ids and routes, wrong methods.
 		{name: "unknown document", path: "/api/documents/0000000000000000", status: 404, code: codeNotFound},
@@ -156,6 +165,15 @@ func TestBadInputs(t *testing.T) {
 		{name: "upload JSON", method: "POST", path: "/api/documents", body: jsonBody(`{"text": "x"}`), header: bearer, status: 415, code: codeUnsupportedType},
 		{name: "upload no type", method: "POST", path: "/api/documents", body: rawBody("", []byte("卫生")), header: bearer, status: 415, code: codeUnsupportedType},
 		{name: "upload empty", method: "POST", path: "/api/documents", body: rawBody("text/plain", nil), header: bearer, status: 422, code: codeEmptyFile},
+		{name: "upload bad dry_run", method: "POST", path: "/api/documents?dry_run=maybe", body: rawBody("text/plain", []byte("卫生")), header: bearer, status: 400, code: codeBadParameter},
+		{name: "correct without token", method: "PATCH", path: "/api/documents/" + docID, body: jsonBody(`{"city": "嘉兴市"}`), status: 401, code: codeUnauthorized},
+		{name: "correct unknown document", method: "PATCH", path: "/api/documents/0000000000000000", body: jsonBody(`{"city": "嘉兴市"}`), header: bearer, status: 404, code: codeNotFound},
+		{name: "correct nothing", method: "PATCH", path: "/api/documents/" + docID, body: jsonBody(`{}`), header: bearer, status: 400, code: codeBadParameter},
+		{name: "correct unknown field", method: "PATCH", path: "/api/documents/" + docID, body: jsonBody(`{"colour": "red"}`), header: bearer, status: 400, code: codeBadJSON},
+		{name: "correct bad level", method: "PATCH", path: "/api/documents/" + docID, body: jsonBody(`{"level": "乡级"}`), header: bearer, status: 400, code: codeBadParameter},
+		{name: "correct bad year", method: "PATCH", path: "/api/documents/" + docID, body: jsonBody(`{"year": 20}`), header: bearer, status: 400, code: codeBadParameter},
+		{name: "correct bad date", method: "PATCH", path: "/api/documents/" + docID, body: jsonBody(`{"pub_date": "2020/1/1"}`), header: bearer, status: 400, code: codeBadParameter},
+		{name: "correct as text", method: "PATCH", path: "/api/documents/" + docID, body: rawBody("text/plain", []byte(`{"city": "嘉兴市"}`)), header: bearer, status: 415, code: codeUnsupportedType},
 		{name: "upload blank", method: "POST", path: "/api/documents", body: rawBody("text/plain; charset=utf-8", []byte(" \n\t \n")), header: bearer, status: 422, code: codeEmptyFile},
 		{name: "upload PNG", method: "POST", path: "/api/documents?name=a.txt", body: rawBody("text/plain", png), header: bearer, status: 422, code: codeBinaryFile},
 		{name: "upload NUL bytes", method: "POST", path: "/api/documents", body: rawBody("text/plain", []byte("卫生\x00健康\x00")), header: bearer, status: 422, code: codeBinaryFile},

@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/search"
 )
 
@@ -121,71 +120,6 @@ func (s *Server) facets(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, facetsResponse{Facets: f})
-}
-
-// documentSummary is a document in a listing. Its own Provisions field,
-// always nil, hides the embedded one, so that a listing carries no
-// "provisions": null.
-type documentSummary struct {
-	indexer.DocumentInfo
-	Provisions []indexer.Provision `json:"provisions,omitempty"`
-	// Missing names the metadata fields the document lacks.
-	Missing []string `json:"missing,omitempty"`
-}
-
-// documentsResponse is the body of GET /api/documents.
-type documentsResponse struct {
-	Total     int               `json:"total"`
-	Documents []documentSummary `json:"documents"`
-}
-
-// documents answers GET /api/documents; missing=FIELD (repeatable) keeps
-// the documents that lack every field named, for an operator to fix.
-func (s *Server) documents(c echo.Context) error {
-	q, err := queryParams(c)
-	if err != nil {
-		return err
-	}
-	for k := range q {
-		if k != "missing" {
-			return newError(http.StatusBadRequest, codeUnknownParameter, k,
-				"unknown parameter %q (known: missing)", k)
-		}
-	}
-	var want []string
-	for _, v := range q["missing"] {
-		for f := range strings.SplitSeq(v, ",") {
-			if f = strings.TrimSpace(f); !slices.Contains(indexer.MissingFields, f) {
-				return newError(http.StatusBadRequest, codeBadParameter, "missing",
-					"missing=%q: not a field documents can lack (known: %s)", f, strings.Join(indexer.MissingFields, ", "))
-			}
-			want = append(want, f)
-		}
-	}
-	docs, err := s.eng().Documents(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	out := documentsResponse{Documents: make([]documentSummary, 0, len(docs))}
-	for _, d := range docs {
-		lacks := d.Missing()
-		if len(want) > 0 && !containsAll(lacks, want) {
-			continue
-		}
-		out.Documents = append(out.Documents, documentSummary{DocumentInfo: d, Missing: lacks})
-	}
-	out.Total = len(out.Documents)
-	return c.JSON(http.StatusOK, out)
-}
-
-// containsAll reports whether have holds every string of want.
-func containsAll(have, want []string) bool {
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
-		}
-	}
-	return true
 }
 
 // document answers GET /api/documents/{id}.

@@ -45,7 +45,10 @@ var rawUploadTypes = []string{
 type ingestResponse struct {
 	// Replaced is true when the same content was already indexed: the
 	// upload replaced it instead of adding a copy.
-	Replaced bool                 `json:"replaced"`
+	Replaced bool `json:"replaced"`
+	// DryRun is true when the document was read but not added
+	// (?dry_run=true): what the server makes of the file, to be checked.
+	DryRun   bool                 `json:"dry_run,omitempty"`
 	Document *search.DocumentView `json:"document"`
 }
 
@@ -53,13 +56,32 @@ type ingestResponse struct {
 // field "file", or the file as the body (text, HTML, PDF, DOCX, DOC/WPS;
 // see rawUploadTypes) named by ?name=. Metadata comes in
 // form fields or query parameters. 201 when the document is new, 200 when
-// the same content was already there.
+// the same content was already there. With dry_run=true the file is read
+// and answered with 200 but not added.
 func (s *Server) upload(c echo.Context) error {
+	q, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	dryRun, err := boolParam(q, "dry_run", false)
+	if err != nil {
+		return err
+	}
 	up, err := s.readUpload(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
+	if dryRun {
+		view, err := s.eng().Preview(ctx, up)
+		if err != nil {
+			if search.IsBadRequest(err) {
+				return decodeError(err)
+			}
+			return fmt.Errorf("preview %s: %w", up.Name, err)
+		}
+		return c.JSON(http.StatusOK, ingestResponse{DryRun: true, Document: view})
+	}
 	doc, replaced, err := s.eng().Ingest(ctx, up)
 	if err != nil {
 		if search.IsBadRequest(err) {
@@ -106,9 +128,12 @@ func (s *Server) readUpload(c echo.Context) (search.Upload, error) {
 		return up, err
 	}
 	for k, vs := range q {
+		if k == "dry_run" {
+			continue // read by upload
+		}
 		if k != "name" && !slices.Contains(metadataFields, k) {
 			return up, newError(http.StatusBadRequest, codeUnknownParameter, k,
-				"unknown parameter %q (known: name, %s)", k, strings.Join(metadataFields, ", "))
+				"unknown parameter %q (known: name, dry_run, %s)", k, strings.Join(metadataFields, ", "))
 		}
 		if len(vs) > 1 {
 			return up, newError(http.StatusBadRequest, codeBadParameter, k, "parameter %q given %d times; give it once", k, len(vs))

@@ -279,7 +279,7 @@ func (ts *testServer) counts(t testing.TB) (docs, provisions int) {
 // allProvisions reads every provision through /api/documents/{id}.
 func (ts *testServer) allProvisions(t testing.TB) []indexer.Provision {
 	t.Helper()
-	var list documentsResponse
+	var list search.LibraryResponse
 	ts.getJSON(t, "/api/documents", &list)
 	var out []indexer.Provision
 	for _, d := range list.Documents {

@@ -35,6 +35,9 @@ func (s *Server) openAPIDoc() obj {
 				"Every error is JSON {\"error\": {\"code\", \"message\", \"field\"}}; clients branch on code. " +
 				"/api/* answers 503 (not_ready) until the index is open.",
 		},
+		// Relative, so that it resolves against wherever the document was
+		// fetched from: the server does not know its public address.
+		"servers":    []any{obj{"url": "/", "description": "The server this document is served by."}},
 		"paths":      s.openAPIPaths(),
 		"components": s.openAPIComponents(),
 	}
@@ -100,6 +103,40 @@ func uploadContent(multipartProps obj) obj {
 	return c
 }
 
+// libraryParamDocs describes the library's filters and, for a listing
+// (paged), its paging, order and title query.
+func libraryParamDocs(paged bool) []any {
+	desc := map[string]string{
+		search.FacetProvince: "Province (浙江省; 浙江 matches too).",
+		search.FacetCity:     "City (嘉兴市; 嘉兴 matches too).",
+		search.FacetCounty:   "County-level division (德清县).",
+		search.FacetLevel:    "Level of the issuer: 省级, 市级 or 县级.",
+		search.FacetYear:     "Year (2020) or inclusive range (2019-2021).",
+		search.FacetDocType:  "Document type (工作要点, 工作总结…).",
+	}
+	missingParam := param("missing", "query", "Only the documents that lack these metadata fields (repeat, or separate with commas; all must be lacking). "+
+		"A province-level document has no city to lack. Fix them with a correction (PATCH) or manifest.jsonl.",
+		array(obj{"type": "string", "enum": indexer.MissingFields}), false)
+	missingParam["style"], missingParam["explode"] = "form", true
+	var out []any
+	if paged {
+		out = append(out,
+			param("page", "query", "Page, from 1.", obj{"type": "integer", "minimum": 1, "default": 1}, false),
+			param("size", "query", "Documents per page.", obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": 50}, false),
+			param("sort", "query", "Order: newest first, oldest first, by province, city and county, by title, or last added first.",
+				obj{"type": "string", "enum": search.LibrarySorts, "default": search.LibraryYearDesc}, false))
+	}
+	out = append(out,
+		param("q", "query", "Only documents whose title, issuer or file name holds this text.", str(), false),
+		missingParam)
+	for _, f := range search.LibraryFacets {
+		p := param(f, "query", desc[f]+" Repeat for OR within the filter; filters combine with AND.", array(str()), false)
+		p["style"], p["explode"] = "form", true
+		out = append(out, p)
+	}
+	return out
+}
+
 func facetParams() []any {
 	desc := map[string]string{
 		search.FacetCity:     "City (嘉兴市; a prefix such as 嘉兴 matches too).",
@@ -144,7 +181,12 @@ func (s *Server) openAPIPaths() obj {
 	}
 	similarParams = append(similarParams, facetParams()...)
 
+	// Every operation says who may call it: reads are open to anyone,
+	// writes need the bearer token.
+	public := []any{}
 	bearer := []any{obj{"bearer": []any{}}}
+	// The web interface's files answer If-None-Match with their ETag.
+	notModified := obj{"description": "Not modified: the client's copy (If-None-Match) is current."}
 	metaProps := obj{
 		"city": str(), "province": str(), "county": str(), "level": str(), "year": integer(), "doc_type": str(),
 		"issuer": str(), "doc_number": str(), "title": str(),
@@ -153,7 +195,10 @@ func (s *Server) openAPIPaths() obj {
 	for _, f := range metadataFields {
 		metaParams = append(metaParams, param(f, "query", "Metadata overriding what is read from the text.", metaProps[f].(obj), false))
 	}
-	uploadParams := append([]any{param("name", "query", "File name of a text/plain upload (default "+defaultUploadName+").", str(), false)}, metaParams...)
+	uploadParams := append([]any{
+		param("name", "query", "File name of a raw upload (default "+defaultUploadName+").", str(), false),
+		param("dry_run", "query", "Read the file and answer with what the server makes of it (200, dry_run: true) without adding it, so that its metadata can be checked and corrected first.", obj{"type": "boolean", "default": false}, false),
+	}, metaParams...)
 	multipartProps := obj{uploadField: obj{"type": "string", "format": "binary", "description": "The document: text, web page, PDF, DOCX, DOC or WPS."}}
 	for k, v := range metaProps {
 		multipartProps[k] = v
@@ -161,30 +206,33 @@ func (s *Server) openAPIPaths() obj {
 
 	return obj{
 		"/healthz": obj{"get": obj{
-			"summary": "The process is alive.", "operationId": "healthz",
+			"summary": "The process is alive.", "operationId": "healthz", "security": public,
 			"responses": obj{"200": jsonResponse("Alive.", "Status")},
 		}},
 		"/readyz": obj{"get": obj{
-			"summary": "The index is open and answering.", "operationId": "readyz",
+			"summary": "The index is open and answering.", "operationId": "readyz", "security": public,
 			"responses": obj{"200": jsonResponse("Ready.", "Ready"), "503": ref("responses", "NotReady")},
 		}},
 		"/metrics": obj{"get": obj{
 			"summary":     "Prometheus metrics: requests and latency by route and status, index size, documents, provisions.",
-			"operationId": "metrics",
-			"responses":   obj{"200": obj{"description": "Prometheus text format.", "content": obj{"text/plain": obj{"schema": str()}}}},
+			"operationId": "metrics", "security": public,
+			"responses": obj{"200": obj{"description": "Prometheus text format.", "content": obj{"text/plain": obj{"schema": str()}}}},
 		}},
 		"/openapi.json": obj{"get": obj{
-			"summary": "This document.", "operationId": "openapi",
+			"summary": "This document.", "operationId": "openapi", "security": public,
 			"responses": obj{"200": obj{"description": "OpenAPI 3.0 document.", "content": jsonContent(obj{"type": "object"})}},
 		}},
 		"/": obj{
 			"get": obj{
-				"summary": "The web interface.", "operationId": "webIndex",
-				"responses": obj{"200": obj{"description": "HTML page (no-cache, with an ETag).", "content": obj{"text/html": obj{"schema": str()}}}},
+				"summary": "The web interface.", "operationId": "webIndex", "security": public,
+				"responses": obj{
+					"200": obj{"description": "HTML page (no-cache, with an ETag).", "content": obj{"text/html": obj{"schema": str()}}},
+					"304": notModified,
+				},
 			},
 			"head": obj{
-				"summary": "Headers of the web interface page.", "operationId": "webIndexHead",
-				"responses": obj{"200": obj{"description": "Headers only."}},
+				"summary": "Headers of the web interface page.", "operationId": "webIndexHead", "security": public,
+				"responses": obj{"200": obj{"description": "Headers only."}, "304": notModified},
 			},
 		},
 		"/assets/{path}": obj{
@@ -192,39 +240,36 @@ func (s *Server) openAPIPaths() obj {
 				"summary": "Files of the web interface.",
 				"description": "The page links assets as v-<content hash>/<file>, served with immutable caching; " +
 					"other paths are served no-cache. ETags answer If-None-Match with 304; text is gzipped when accepted.",
-				"operationId": "webAsset",
-				"parameters":  []any{param("path", "path", "File path under assets/, optionally behind the version prefix.", str(), true)},
-				"responses":   obj{"200": obj{"description": "The file."}, "304": obj{"description": "Not modified."}, "404": ref("responses", "NotFound")},
+				"operationId": "webAsset", "security": public,
+				"parameters": []any{param("path", "path", "File path under assets/, optionally behind the version prefix.", str(), true)},
+				"responses":  obj{"200": obj{"description": "The file."}, "304": notModified, "404": ref("responses", "NotFound")},
 			},
 			"head": obj{
-				"summary": "Headers of a web interface file.", "operationId": "webAssetHead",
+				"summary": "Headers of a web interface file.", "operationId": "webAssetHead", "security": public,
 				"parameters": []any{param("path", "path", "File path under assets/.", str(), true)},
-				"responses":  obj{"200": obj{"description": "Headers only."}, "404": ref("responses", "NotFound")},
+				"responses":  obj{"200": obj{"description": "Headers only."}, "304": notModified, "404": ref("responses", "NotFound")},
 			},
 		},
 		"/api/search": obj{"get": obj{
 			"summary": "Search provisions, with facet counts.",
 			"description": "Facet counts are computed with every filter applied except the facet's own. " +
 				"Any other query parameter is refused (400 unknown_facet).",
-			"operationId": "search", "parameters": searchParams,
+			"operationId": "search", "security": public, "parameters": searchParams,
 			"responses": responses(obj{"200": jsonResponse("A page of hits.", "SearchResponse")}, reads...),
 		}},
 		"/api/info": obj{"get": obj{
-			"summary": "What the server holds and offers: counts, search modes, the default mode, the embedder.", "operationId": "info",
+			"summary": "What the server holds and offers: counts, search modes, the default mode, the embedder.", "operationId": "info", "security": public,
 			"responses": responses(obj{"200": jsonResponse("Server information.", "Info")}, reads...),
 		}},
 		"/api/facets": obj{"get": obj{
-			"summary": "Facet counts over the whole corpus.", "operationId": "facets",
+			"summary": "Facet counts over the whole corpus.", "operationId": "facets", "security": public,
 			"responses": responses(obj{"200": jsonResponse("Counts per facet value.", "FacetsResponse")}, reads...),
 		}},
 		"/api/documents": obj{
 			"get": obj{
-				"summary": "All documents with metadata and provision counts.", "operationId": "listDocuments",
-				"parameters": []any{param("missing", "query",
-					"Only the documents that lack this metadata field (city, province, year, doc_type, issuer; repeat or separate with commas for several). "+
-						"A province-level document has no city to lack. Fix them with manifest.jsonl entries.",
-					obj{"type": "string", "enum": indexer.MissingFields}, false)},
-				"responses": responses(obj{"200": jsonResponse("Documents, newest first.", "DocumentList")}, "BadRequest", "NotReady"),
+				"summary": "One page of the document library, sorted and filtered, with facet counts.", "operationId": "listDocuments", "security": public,
+				"parameters": libraryParamDocs(true),
+				"responses":  responses(obj{"200": jsonResponse("A page of documents and the facets of all the documents the request keeps.", "DocumentList")}, "BadRequest", "NotReady"),
 			},
 			"post": obj{
 				"summary": "Add a document.",
@@ -243,9 +288,25 @@ func (s *Server) openAPIPaths() obj {
 				}, "BadRequest", "Unauthorized", "Forbidden", "TooLarge", "UnsupportedMediaType", "Unprocessable", "NotReady"),
 			},
 		},
+		"/api/documents/coverage": obj{"get": obj{
+			"summary": "Documents per place and year: what the collection can and cannot answer.", "operationId": "documentCoverage", "security": public,
+			"parameters": append([]any{param("by", "query", "Rows by province or by city.",
+				obj{"type": "string", "enum": []string{search.FacetProvince, search.FacetCity}, "default": search.FacetProvince}, false)},
+				libraryParamDocs(false)...),
+			"responses": responses(obj{"200": jsonResponse("A place × year matrix of counts; every year of the span is a column.", "Coverage")}, "BadRequest", "NotReady"),
+		}},
 		"/api/documents/{id}": obj{
+			"patch": obj{
+				"summary": "Correct a document's metadata.",
+				"description": "The fields given replace the document's own at once, in search, facets and the library, with provenance 'correction'; " +
+					"fields left out keep their values. Corrections are kept beside the index, by document, and applied after the corpus's manifest on every rebuild.",
+				"operationId": "correctDocument", "security": bearer, "parameters": []any{id},
+				"requestBody": obj{"required": true, "content": obj{echo.MIMEApplicationJSON: obj{"schema": schemaRef("Correction")}}},
+				"responses": responses(obj{"200": jsonResponse("The corrected document.", "DocumentView")},
+					"BadRequest", "Unauthorized", "Forbidden", "NotFound", "TooLarge", "UnsupportedMediaType", "NotReady"),
+			},
 			"get": obj{
-				"summary": "One document: metadata, outline, all provisions in order.", "operationId": "getDocument",
+				"summary": "One document: metadata, outline, all provisions in order.", "operationId": "getDocument", "security": public,
 				"parameters": []any{id},
 				"responses":  responses(obj{"200": jsonResponse("The document.", "DocumentView")}, "BadRequest", "NotFound", "NotReady"),
 			},
@@ -257,19 +318,19 @@ func (s *Server) openAPIPaths() obj {
 			},
 		},
 		"/api/sections/{id}": obj{"get": obj{
-			"summary": "One provision with its neighbours and its document's outline.", "operationId": "getSection",
+			"summary": "One provision with its neighbours and its document's outline.", "operationId": "getSection", "security": public,
 			"parameters": []any{id},
 			"responses":  responses(obj{"200": jsonResponse("The provision.", "Section")}, "BadRequest", "NotFound", "NotReady"),
 		}},
 		"/api/sections/{id}/similar": obj{"get": obj{
-			"summary": "Provisions similar to this one (shared wording first).", "operationId": "similarToSection",
+			"summary": "Provisions similar to this one (shared wording first).", "operationId": "similarToSection", "security": public,
 			"parameters": similarParams,
 			"responses":  responses(obj{"200": jsonResponse("Similar provisions.", "SimilarResponse")}, "BadRequest", "NotFound", "NotReady"),
 		}},
 		"/api/similar": obj{"post": obj{
 			"summary":     "Provisions similar to a pasted text (or to a provision by id).",
 			"description": fmt.Sprintf("JSON body up to %d bytes.", s.cfg.MaxJSONBytes),
-			"operationId": "similarToText",
+			"operationId": "similarToText", "security": public,
 			"requestBody": obj{"required": true, "content": jsonContent(schemaRef("SimilarRequest"))},
 			"responses": responses(obj{"200": jsonResponse("Similar provisions.", "SimilarResponse")},
 				"BadRequest", "NotFound", "TooLarge", "UnsupportedMediaType", "NotReady"),
@@ -367,7 +428,20 @@ func (s *Server) openAPIComponents() obj {
 					"description": "Corrected queries offered when this one finds fewer than three provisions."},
 			}, "total", "took_ms", "hits"),
 			"DocumentSummary": object(documentProps, "id", "title", "provision_count"),
-			"DocumentList":    object(obj{"total": integer(), "documents": array(schemaRef("DocumentSummary"))}, "total", "documents"),
+			"DocumentList": object(obj{"total": integer(), "page": integer(), "size": integer(),
+				"documents": array(schemaRef("DocumentSummary")), "facets": facets}, "total", "page", "size", "documents"),
+			"Coverage": object(obj{
+				"by": str(), "years": array(integer()),
+				"rows":     array(object(obj{"place": str(), "province": str(), "counts": array(integer()), "total": integer()}, "place", "counts", "total")),
+				"total":    obj{"type": "integer", "description": "Documents the request keeps."},
+				"no_place": obj{"type": "integer", "description": "Of them, documents without the place asked for."},
+				"no_year":  obj{"type": "integer", "description": "Of them, documents without a year."},
+			}, "by", "years", "rows", "total", "no_place", "no_year"),
+			"Correction": object(obj{
+				"city": str(), "province": str(), "county": str(),
+				"level": obj{"type": "string", "enum": levels}, "year": integer(), "doc_type": str(),
+				"issuer": str(), "pub_date": obj{"type": "string", "format": "date"}, "doc_number": str(), "title": str(),
+			}),
 			"OutlineEntry": object(obj{"id": str(), "ordinal": integer(), "number": str(),
 				"heading_path": strs, "title": str()}, "id", "ordinal"),
 			"DocumentView": object(withProps(documentProps, obj{
@@ -397,7 +471,7 @@ func (s *Server) openAPIComponents() obj {
 				"source": schemaRef("Provision"), "source_text": str(),
 				"terms": array(schemaRef("WeightedTerm")), "hits": array(schemaRef("SimilarHit")), "took_ms": number(),
 			}, "hits"),
-			"IngestResponse": object(obj{"replaced": boolean(), "document": schemaRef("DocumentView")}, "replaced", "document"),
+			"IngestResponse": object(obj{"replaced": boolean(), "dry_run": boolean(), "document": schemaRef("DocumentView")}, "replaced", "document"),
 		},
 	}
 }

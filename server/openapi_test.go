@@ -114,6 +114,42 @@ func TestOpenAPIIsWellFormed(t *testing.T) {
 	}
 }
 
+// TestOpenAPISecurityMatchesRoutes holds each operation's declared
+// security to what the route does: an operation that names the bearer
+// scheme answers 401 without a token, a public one never asks for it.
+func TestOpenAPISecurityMatchesRoutes(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security *[]map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	shared.getJSON(t, "/openapi.json", &doc)
+	// Path parameters get values of the right shape that name nothing, so
+	// no request (none carries a token) can change the index.
+	fill := strings.NewReplacer("{id}", "0000000000000000", "{path}", "no-such-file")
+	for p, ops := range doc.Paths {
+		for m, op := range ops {
+			if op.Security == nil {
+				t.Errorf("%s %s declares no security", strings.ToUpper(m), p)
+				continue
+			}
+			needsToken := false
+			for _, req := range *op.Security {
+				if _, ok := req["bearer"]; ok {
+					needsToken = true
+				}
+			}
+			r := shared.do(t, strings.ToUpper(m), fill.Replace(p), nil, nil)
+			switch {
+			case needsToken && r.status != http.StatusUnauthorized:
+				t.Errorf("%s %s declares the bearer token but answers %d without one", strings.ToUpper(m), p, r.status)
+			case !needsToken && (r.status == http.StatusUnauthorized || r.status == http.StatusForbidden):
+				t.Errorf("%s %s is declared public but answers %d without a token", strings.ToUpper(m), p, r.status)
+			}
+		}
+	}
+}
+
 func asSlice(v any) []any {
 	s, _ := v.([]any)
 	return s

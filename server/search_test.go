@@ -265,7 +265,7 @@ func TestQuotedPhraseIsExactThroughAPI(t *testing.T) {
 }
 
 func TestDocumentsAndSections(t *testing.T) {
-	var list documentsResponse
+	var list search.LibraryResponse
 	shared.getJSON(t, "/api/documents", &list)
 	docs, provisions := shared.counts(t)
 	if list.Total != docs || len(list.Documents) != docs || docs == 0 {

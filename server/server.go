@@ -189,6 +189,7 @@ func (s *Server) routesInit() {
 	e.GET("/api/facets", s.facets, query...)
 	e.GET("/api/info", s.info, api...)
 	e.GET("/api/documents", s.documents, api...)
+	e.GET("/api/documents/coverage", s.coverage, api...)
 	e.GET("/api/documents/:id", s.document, api...)
 	e.GET("/api/sections/:id", s.section, api...)
 	e.GET("/api/sections/:id/similar", s.sectionSimilar, query...)
@@ -199,4 +200,5 @@ func (s *Server) routesInit() {
 	// The multipart envelope and metadata fields need room beyond the file itself.
 	e.POST("/api/documents", s.upload, slices.Concat(write, []echo.MiddlewareFunc{s.limitBody(s.cfg.MaxUploadBytes + s.cfg.MaxJSONBytes)})...)
 	e.DELETE("/api/documents/:id", s.deleteDocument, write...)
+	e.PATCH("/api/documents/:id", s.correct, slices.Concat(write, []echo.MiddlewareFunc{s.limitBody(s.cfg.MaxJSONBytes)})...)
 }
