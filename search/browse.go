@@ -146,7 +146,11 @@ func (e *Engine) Preview(ctx context.Context, u Upload) (*DocumentView, error) {
 // correction for later builds; the error wraps indexer.ErrNotFound for an
 // unknown id.
 func (e *Engine) Correct(ctx context.Context, id string, m indexer.ManifestEntry) (*DocumentView, error) {
-	if _, err := e.store.Correct(ctx, id, m); err != nil {
+	err := e.library.write(e.store, func() ([]indexer.Document, error) {
+		doc, err := e.store.Correct(ctx, id, m)
+		return []indexer.Document{doc}, err
+	}, nil)
+	if err != nil {
 		return nil, err
 	}
 	return e.Document(ctx, id)
@@ -162,7 +166,10 @@ func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, re
 	if err != nil {
 		return doc, false, err
 	}
-	replaced, err = e.store.Put(ctx, doc)
+	err = e.library.write(e.store, func() ([]indexer.Document, error) {
+		replaced, err = e.store.Put(ctx, doc)
+		return []indexer.Document{doc}, err
+	}, nil)
 	if err != nil {
 		return doc, false, fmt.Errorf("ingest %s: %w", u.Name, err)
 	}
@@ -179,7 +186,8 @@ func (e *Engine) Ingest(ctx context.Context, u Upload) (doc indexer.Document, re
 // Delete removes a document and its provisions; the error wraps
 // indexer.ErrNotFound for an unknown id.
 func (e *Engine) Delete(ctx context.Context, docID string) error {
-	if err := e.store.Delete(ctx, docID); err != nil {
+	err := e.library.write(e.store, func() ([]indexer.Document, error) { return nil, e.store.Delete(ctx, docID) }, []string{docID})
+	if err != nil {
 		return fmt.Errorf("delete %s: %w", docID, err)
 	}
 	if e.sem != nil {

@@ -203,3 +203,54 @@ func TestUploadDryRun(t *testing.T) {
 		t.Errorf("a dry run added a document: %d → %d", docs, after)
 	}
 }
+
+// TestLibraryFollowsWrites uploads, corrects and deletes a document and
+// wants the library, carried forward from write to write, to list exactly
+// what a fresh read of the index's records lists.
+func TestLibraryFollowsWrites(t *testing.T) {
+	ts := newWritableServer(t, Config{Token: testToken})
+	fresh := func() []string {
+		infos, err := ts.engine.Store().Documents(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range infos {
+			b, _ := json.Marshal(d)
+			out = append(out, string(b))
+		}
+		slices.Sort(out)
+		return out
+	}
+	listed := func() []string {
+		var out []string
+		for _, d := range library(t, ts, url.Values{"size": {"100"}}).Documents {
+			b, _ := json.Marshal(d.DocumentInfo)
+			out = append(out, string(b))
+		}
+		slices.Sort(out)
+		return out
+	}
+	check := func(step string) {
+		t.Helper()
+		if got, want := listed(), fresh(); !slices.Equal(got, want) {
+			t.Errorf("after %s: the library lists %d documents unlike the index's %d:\n%v\n%v", step, len(got), len(want), got, want)
+		}
+	}
+	check("opening")
+	r, ir := upload(t, ts, []byte(newDocument), nil)
+	if r.status != 201 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	check("an upload")
+	r = ts.do(t, "PATCH", "/api/documents/"+ir.Document.ID, strings.NewReader(`{"issuer": "舟山市卫生健康委员会"}`),
+		merge(bearer, map[string]string{"Content-Type": "application/json"}))
+	if r.status != 200 {
+		t.Fatalf("correct: %d %s", r.status, r.body)
+	}
+	check("a correction")
+	if r := ts.do(t, "DELETE", "/api/documents/"+ir.Document.ID, nil, bearer); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	check("a delete")
+}
