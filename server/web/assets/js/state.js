@@ -16,10 +16,26 @@ export const FACET_LABELS = {
   office: '牵头处室',
 };
 
-export const VIEWS = ['search', 'provision', 'compare', 'draft', 'documents', 'document'];
+export const VIEWS = ['search', 'provision', 'compare', 'draft', 'documents', 'coverage', 'document'];
 export const SORTS = ['', 'year_desc', 'year_asc'];
 export const SIZES = [10, 20, 50];
 export const GRIDS = ['year', 'city'];
+
+/** LIBRARY_FACETS are the facets that describe a whole document: the library's filters. */
+export const LIBRARY_FACETS = ['province', 'city', 'county', 'level', 'year', 'doc_type'];
+/** LIBRARY_ORDERS are the library's sort orders; '' is the API's default, newest first. */
+export const LIBRARY_ORDERS = ['', 'year_asc', 'place', 'title', 'added'];
+/** MISSING_FIELDS are the metadata fields a document can be listed as lacking. */
+export const MISSING_FIELDS = ['city', 'province', 'year', 'doc_type', 'issuer'];
+/** COVERAGE_BY are the rows the coverage matrix can have. */
+export const COVERAGE_BY = ['province', 'city'];
+/** LIBRARY_SIZE is how many documents one page of the library lists. */
+export const LIBRARY_SIZE = 50;
+
+/** isLibrary says whether a view is one of the library's tabs. */
+export function isLibrary(view) {
+  return view === 'documents' || view === 'coverage';
+}
 
 /** empty returns the state of the start page. */
 export function empty() {
@@ -37,6 +53,16 @@ export function empty() {
     text: '',
     same: false,
     grid: 'year',
+    // The library's own state: its title/issuer query, missing fields,
+    // order and the coverage matrix's rows. Kept apart from the search's
+    // q and sort, which mean other things.
+    find: '',
+    missing: [],
+    order: '',
+    by: 'province',
+    // from names the library tab a document was opened from ('' when
+    // opened from search), for the way back.
+    from: '',
   };
 }
 
@@ -69,6 +95,14 @@ export function parse(search) {
   st.same = u.get('same') === 'true';
   const grid = u.get('grid') || 'year';
   st.grid = GRIDS.includes(grid) ? grid : 'year';
+  st.find = u.get('find') || '';
+  st.missing = [...new Set(u.getAll('missing').flatMap((v) => v.split(',')).map((v) => v.trim()))].filter((v) => MISSING_FIELDS.includes(v));
+  const order = u.get('order') || '';
+  st.order = LIBRARY_ORDERS.includes(order) ? order : '';
+  const by = u.get('by') || 'province';
+  st.by = COVERAGE_BY.includes(by) ? by : 'province';
+  const from = u.get('from') || '';
+  st.from = isLibrary(from) ? from : '';
   return st;
 }
 
@@ -88,6 +122,11 @@ export function serialize(st) {
   if (st.same) u.set('same', 'true');
   if (st.grid && st.grid !== 'year') u.set('grid', st.grid);
   if (st.text) u.set('text', st.text);
+  if (st.find) u.set('find', st.find);
+  for (const m of st.missing || []) u.append('missing', m);
+  if (st.order) u.set('order', st.order);
+  if (st.by && st.by !== 'province') u.set('by', st.by);
+  if (st.from) u.set('from', st.from);
   const s = u.toString();
   return s ? '?' + s : '';
 }
@@ -101,7 +140,7 @@ export function href(st) {
 export function clone(st) {
   const filters = {};
   for (const [k, v] of Object.entries(st.filters || {})) filters[k] = [...v];
-  return { ...st, filters };
+  return { ...st, filters, missing: [...(st.missing || [])] };
 }
 
 /** derive returns a copy of st with changes applied. */
@@ -116,6 +155,28 @@ export function searchOf(st) {
     mode: st.mode, expand: st.expand, grid: st.grid,
   });
   return out;
+}
+
+/**
+ * libraryOf keeps only the library part of a state: its filters (those
+ * that describe documents), query, missing fields, order, page and rows.
+ */
+export function libraryOf(st, view) {
+  const filters = {};
+  for (const f of LIBRARY_FACETS) if ((st.filters[f] || []).length) filters[f] = [...st.filters[f]];
+  return derive(empty(), {
+    view: view || (isLibrary(st.view) ? st.view : 'documents'),
+    filters, find: st.find, missing: [...(st.missing || [])], order: st.order, page: st.page, by: st.by,
+  });
+}
+
+/** libraryParams are the /api/documents (and coverage) parameters of a library state. */
+export function libraryParams(st, overrides) {
+  const p = {};
+  for (const f of LIBRARY_FACETS) if ((st.filters[f] || []).length) p[f] = st.filters[f];
+  if (st.find) p.q = st.find;
+  if ((st.missing || []).length) p.missing = st.missing;
+  return Object.assign(p, overrides || {});
 }
 
 /** hasFilters says whether any facet filter is set. */
