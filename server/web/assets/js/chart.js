@@ -8,8 +8,13 @@ import { count } from './format.js';
 
 /** THEMES_SHOWN is how many themes the chart shows before "all". */
 const THEMES_SHOWN = 8;
-/** MAX_COLUMNS bounds the grid's columns (and so its requests). */
-const MAX_COLUMNS = 6;
+/**
+ * MAX_COLUMNS bounds the grid's columns (and so its requests, one per
+ * column): every year of a corpus fits, and the cities with the most
+ * provisions, the rest said in the note rather than dropped silently.
+ * The grid scrolls sideways within its card, theme names fixed.
+ */
+const MAX_COLUMNS = { year: 30, city: 12 };
 const GRID_LABELS = { year: '年份', city: '城市' };
 
 export class ThemeChart {
@@ -31,7 +36,7 @@ export class ThemeChart {
       h('td', { class: 'col-cell' }, h('div', { class: 'sk sk-line' }))))));
     this.root = h('section', { class: 'chart', 'aria-labelledby': 'chart-title' },
       h('div', { class: 'chart-head' }, this.heading, this.switch),
-      h('div', { class: 'chart-scroll' }, this.table),
+      this.scroller = h('div', { class: 'chart-scroll', tabindex: '0', role: 'region', 'aria-label': '主题分布网格（可滚动）' }, this.table),
       this.note);
     return this.root;
   }
@@ -56,8 +61,10 @@ export class ThemeChart {
     this.root.hidden = false;
     this.note.classList.remove('error');
     const gridFacet = st.grid === 'city' && (facets.city || []).length ? 'city' : 'year';
-    let columns = [...(facets[gridFacet] || [])].slice(0, MAX_COLUMNS).map((v) => v.value);
+    const allColumns = facets[gridFacet] || [];
+    let columns = [...allColumns].slice(0, MAX_COLUMNS[gridFacet]).map((v) => v.value);
     if (gridFacet === 'year') columns.sort();
+    const cut = allColumns.length - columns.length;
     const rows = this.allThemes ? themes : themes.slice(0, THEMES_SHOWN);
     const max = Math.max(...themes.map((t) => t.count), 1);
 
@@ -88,6 +95,8 @@ export class ThemeChart {
       }
       return tr;
     });
+    // Past six columns the grid scrolls: theme names get a line of their own.
+    this.table.classList.toggle('wide', columns.length > 6);
     replace(this.table,
       h('caption', { class: 'visually-hidden' }, `当前结果中各主题的条文数，以及按${GRID_LABELS[gridFacet]}的分布；点击主题或数字筛选`),
       h('thead', null, head), h('tbody', null, body));
@@ -100,7 +109,13 @@ export class ThemeChart {
         },
       }, this.allThemes ? '只看前几个主题' : `显示全部 ${themes.length} 个主题`)
       : null;
-    replace(this.note, '一条条文可属多个主题；点击主题或数字即可筛选。', more ? h('br') : '', more);
+    const cutNote = cut > 0
+      ? h('span', { class: 'chart-cut' }, `只列出条文最多的 ${columns.length} 个${GRID_LABELS[gridFacet]}，另有 ${cut} 个未列出。`)
+      : null;
+    const scrollNote = h('span', { class: 'chart-scroll-note', hidden: true }, `共 ${columns.length} 列，可左右滚动查看。`);
+    replace(this.note, '一条条文可属多个主题；点击主题或数字即可筛选。', cutNote, scrollNote, more ? h('br') : '', more);
+    const overflow = () => { scrollNote.hidden = this.scroller.scrollWidth <= this.scroller.clientWidth + 1; };
+    overflow();
     this.table.setAttribute('aria-busy', 'true');
 
     // One request per column: the theme counts with that column's value
@@ -129,6 +144,7 @@ export class ThemeChart {
       }
     });
     this.table.removeAttribute('aria-busy');
+    overflow();
   }
 
   async themeCounts(st, facet, value, signal) {

@@ -1,9 +1,12 @@
-// Documents: the list of all documents, one document read whole, and the
-// outline navigation shared with the provision view.
+// One document read whole, with its metadata, where each value came from
+// and what is missing, the form that corrects it and the way to delete
+// it; and the outline navigation shared with the provision view.
 import * as api from './api.js';
-import { h, replace } from './dom.js';
-import { derive, href, searchOf } from './state.js';
+import { announce, h, replace } from './dom.js';
+import { derive, href, libraryOf, searchOf } from './state.js';
 import { badges, count, numberLabel, provisionTitle } from './format.js';
+import { META_FIELDS, metaForm, missingBadges, missingOf, sourceName } from './meta.js';
+import { getToken, setToken, tokenControl } from './token.js';
 
 /**
  * outlineNav renders a document's outline grouped by chapter and
@@ -54,81 +57,24 @@ export function scrollOutline(box) {
   box.scrollTop = Math.max(0, top);
 }
 
-/** DocumentsView lists every document. */
-export class DocumentsView {
-  constructor(app) {
-    this.app = app;
-  }
-
-  mount() {
-    this.heading = h('h1', { tabindex: '-1' }, '文件列表');
-    this.body = h('div', { class: 'documents-body' }, h('p', { class: 'muted' }, '正在加载…'));
-    this.root = h('section', { class: 'documents-view page-narrow', 'aria-labelledby': 'documents-title' }, this.heading, this.body);
-    this.heading.id = 'documents-title';
-    return this.root;
-  }
-
-  title() {
-    return '文件列表';
-  }
-
-  focusTarget() {
-    return this.heading;
-  }
-
-  async update(st, signal) {
-    const res = await api.get('/api/documents', null, signal);
-    const rows = res.documents.map((d) => h('tr', null,
-      h('th', { scope: 'row' }, h('a', { href: href(derive(searchOf(st), { view: 'document', id: d.id })) }, d.title || d.file)),
-      h('td', null, d.city || d.province || '—'),
-      h('td', null, d.year ? String(d.year) : '—'),
-      h('td', null, d.doc_type || '—'),
-      h('td', null, d.issuer || '—'),
-      h('td', null, d.doc_number || '—'),
-      h('td', { class: 'num' }, count(d.provision_count))));
-    replace(this.body,
-      h('p', { class: 'muted' }, `共 ${count(res.total)} 份文件。点击标题阅读全文。`),
-      h('div', { class: 'table-scroll' }, h('table', { class: 'documents-table' },
-        h('thead', null, h('tr', null, ['标题', '地区', '年份', '文种', '发文机关', '文号', '条文数'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, rows))));
-  }
-
-  showError(err) {
-    replace(this.body, h('p', { class: 'message message-error', role: 'alert' }, api.describe(err)));
-  }
-}
-
-// The metadata fields shown with their sources, in the order a reader
-// checks them.
-const metaFields = [
-  ['province', '省份'], ['city', '城市'], ['county', '县区'], ['level', '层级'], ['year', '年份'],
-  ['doc_type', '文种'], ['issuer', '发文机关'], ['doc_number', '文号'], ['pub_date', '成文日期'], ['title', '标题'],
-];
-
-// Where a value came from, as the API names it, in the reader's words.
-const sourceNames = {
-  manifest: '元数据清单', 'upload form': '上传时填写', 'metadata table': '网页信息表', signature: '落款',
-  letterhead: '文头', title: '标题', notice: '印发通知', 'part heading': '部分标题', site: '网站名称',
-  body: '正文线索', date: '成文日期', 'file name': '文件名',
-};
-
 /** provenanceTable lists each metadata value with where it came from, and
  * what is missing, so that a wrong value can be traced and corrected. */
 function provenanceTable(doc) {
   const prov = doc.provenance || {};
   const provincial = doc.level === '省级';
-  const rows = metaFields.map(([key, label]) => {
+  const missing = new Set(missingOf(doc));
+  const rows = META_FIELDS.map(([key, label]) => {
     const value = doc[key] ? String(doc[key]) : '';
     const src = prov[key];
     const optional = key === 'county' || key === 'doc_number' || key === 'pub_date' || (key === 'city' && provincial);
-    if (!value && optional) return null;
+    if (!value && optional && !missing.has(key)) return null;
     return h('tr', { class: value ? '' : 'missing', 'data-field': key },
       h('th', { scope: 'row' }, label),
       h('td', null, value || '缺'),
-      h('td', { class: 'source' }, src ? sourceNames[src.from] || src.from : (value ? '—' : '可在元数据清单中补充')),
+      h('td', { class: 'source' }, src ? sourceName(src) : (value ? '—' : '可用“编辑元数据”补充')),
       h('td', { class: 'evidence' }, src && src.evidence ? src.evidence : ''));
   }).filter(Boolean);
-  return h('details', { class: 'provenance' },
+  return h('details', { class: 'provenance', open: missing.size > 0 },
     h('summary', null, '元数据及来源'),
     h('div', { class: 'table-scroll' }, h('table', { class: 'provenance-table' },
       h('thead', null, h('tr', null, ['字段', '值', '来源', '依据'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -145,11 +91,12 @@ export class DocumentView {
     this.outline = h('div', { class: 'outline-body' });
     this.heading = h('h1', { id: 'document-title', tabindex: '-1' }, '文件');
     this.meta = h('div', { class: 'document-meta' });
+    this.manage = h('div', { class: 'document-manage' });
     this.body = h('div', { class: 'document-body' });
     this.back = h('p', { class: 'backlink' });
     this.root = h('div', { class: 'document-layout' },
       h('nav', { class: 'outline', 'aria-label': '文件目录' }, h('h2', { class: 'outline-title-head' }, '目录'), this.outline),
-      h('article', { class: 'document', 'aria-labelledby': 'document-title' }, this.back, this.heading, this.meta, this.body));
+      h('article', { class: 'document', 'aria-labelledby': 'document-title' }, this.back, this.heading, this.meta, this.manage, this.body));
     return this.root;
   }
 
@@ -163,20 +110,20 @@ export class DocumentView {
 
   async update(st, signal) {
     const back = searchOf(st);
-    replace(this.back, h('a', { href: href(back) }, st.q ? `← 返回「${st.q}」的检索结果` : '← 返回检索'),
-      ' · ', h('a', { href: href(derive(back, { view: 'documents' })) }, '文件列表'));
+    if (st.from) {
+      // Opened from the library: the way back keeps its page and filters.
+      replace(this.back, h('a', { href: href(libraryOf(st, st.from)) }, st.from === 'coverage' ? '← 返回覆盖情况' : '← 返回文件列表'),
+        ' · ', h('a', { href: '/' }, '检索'));
+    } else {
+      replace(this.back, h('a', { href: href(back) }, st.q ? `← 返回「${st.q}」的检索结果` : '← 返回检索'),
+        ' · ', h('a', { href: href(libraryOf(derive(st, { filters: {} }), 'documents')) }, '文件列表'));
+    }
     const doc = await api.get('/api/documents/' + encodeURIComponent(st.id), null, signal);
     this.doc = doc;
-    document.title = doc.title + ' · 卫生健康政策条文检索';
-    this.heading.textContent = doc.title;
-    const facts = [];
-    if (doc.issuer) facts.push(['发文机关', doc.issuer]);
-    if (doc.doc_number) facts.push(['文号', doc.doc_number]);
-    if (doc.pub_date) facts.push(['发布日期', doc.pub_date]);
-    facts.push(['条文数', count(doc.provision_count)]);
-    replace(this.meta, h('div', { class: 'badges' }, badges(doc)),
-      h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
-      provenanceTable(doc));
+    this.editing = false;
+    this.confirming = false;
+    this.renderMeta();
+    this.renderManage(st);
     const provHref = (p) => href(derive(back, { view: 'provision', id: p.id }));
     replace(this.outline, outlineNav(doc.outline, '', (o) => `#p-${o.id}`));
     const parts = [];
@@ -199,8 +146,111 @@ export class DocumentView {
     replace(this.body, parts);
   }
 
+  /** renderMeta shows the badges, facts, missing flags and sources of the current document. */
+  renderMeta() {
+    const doc = this.doc;
+    document.title = doc.title + ' · 卫生健康政策条文检索';
+    this.heading.textContent = doc.title;
+    const facts = [];
+    if (doc.issuer) facts.push(['发文机关', doc.issuer]);
+    if (doc.doc_number) facts.push(['文号', doc.doc_number]);
+    if (doc.pub_date) facts.push(['发布日期', doc.pub_date]);
+    facts.push(['条文数', count(doc.provision_count)]);
+    const flags = missingBadges(doc);
+    replace(this.meta, h('div', { class: 'badges' }, badges(doc), flags.length ? h('span', { class: 'missing-flags', 'aria-label': '缺失的元数据' }, flags) : null),
+      h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+      provenanceTable(doc));
+  }
+
+  /** renderManage shows the edit and delete actions, or the form or confirmation in progress. */
+  renderManage(st, note) {
+    const status = h('p', { class: 'manage-status', role: 'status' }, note || '');
+    if (this.editing) {
+      const form = metaForm(this.doc, { label: '编辑元数据' });
+      const save = h('button', { type: 'submit', class: 'button primary manage-save' }, '保存更正');
+      const el = h('form', {
+        class: 'manage-form', 'aria-labelledby': 'manage-title',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const changes = form.changed();
+          if (!Object.keys(changes).length) {
+            status.textContent = form.cleared().length ? '清空字段不会生效：只能改为新的值。' : '没有改动。';
+            return;
+          }
+          if (!getToken()) {
+            status.textContent = '请先输入写入令牌。';
+            this.manage.querySelector('.token-input')?.focus();
+            return;
+          }
+          save.disabled = true;
+          status.textContent = '正在保存…';
+          try {
+            this.doc = await api.send('PATCH', '/api/documents/' + encodeURIComponent(this.doc.id), changes, getToken());
+            this.editing = false;
+            this.renderMeta();
+            this.renderManage(st, '元数据已更正，检索和文件列表中立即生效。');
+            announce('元数据已更正');
+            this.manage.querySelector('.manage-edit')?.focus();
+          } catch (err) {
+            if (api.isAuthError(err)) setToken('');
+            save.disabled = false;
+            status.textContent = api.refusal(err);
+            announce(api.refusal(err));
+          }
+        },
+      },
+      h('h2', { id: 'manage-title', class: 'manage-title' }, '编辑元数据'),
+      h('p', { class: 'muted manage-lede' }, '每个字段下注明当前值的来源；改过的字段保存后以你填写的为准，重建索引后依然有效。'),
+      tokenControl(),
+      form.root,
+      h('div', { class: 'manage-actions' }, save,
+        h('button', { type: 'button', class: 'link-button', onclick: () => { this.editing = false; this.renderManage(st); this.manage.querySelector('.manage-edit')?.focus(); } }, '取消')),
+      status);
+      replace(this.manage, el);
+      form.inputs.title.focus();
+      return;
+    }
+    if (this.confirming) {
+      const yes = h('button', {
+        type: 'button', class: 'button danger manage-confirm-delete',
+        onclick: async () => {
+          if (!getToken()) {
+            status.textContent = '请先输入写入令牌。';
+            this.manage.querySelector('.token-input')?.focus();
+            return;
+          }
+          yes.disabled = true;
+          status.textContent = '正在删除…';
+          try {
+            await api.send('DELETE', '/api/documents/' + encodeURIComponent(this.doc.id), undefined, getToken());
+            const title = this.doc.title;
+            this.app.flash = `已删除《${title}》。`;
+            this.app.navigate(derive(libraryOf(st, st.from || 'documents'), {}), { replace: true });
+          } catch (err) {
+            if (api.isAuthError(err)) setToken('');
+            yes.disabled = false;
+            status.textContent = api.refusal(err);
+          }
+        },
+      }, '确认删除');
+      replace(this.manage, h('div', { class: 'manage-confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-text' },
+        h('p', { id: 'confirm-text' }, `确定删除《${this.doc.title}》吗？它的 ${count(this.doc.provision_count)} 条条文将从检索和文件列表中移除，此操作不能撤销。`),
+        tokenControl(),
+        h('div', { class: 'manage-actions' }, yes,
+          h('button', { type: 'button', class: 'link-button manage-cancel', onclick: () => { this.confirming = false; this.renderManage(st); this.manage.querySelector('.manage-delete')?.focus(); } }, '取消')),
+        status));
+      yes.focus();
+      return;
+    }
+    replace(this.manage, h('div', { class: 'manage-actions' },
+      h('button', { type: 'button', class: 'button manage-edit', onclick: () => { this.editing = true; this.renderManage(st); } }, '编辑元数据'),
+      h('button', { type: 'button', class: 'button danger-outline manage-delete', onclick: () => { this.confirming = true; this.renderManage(st); } }, '删除'),
+      status));
+  }
+
   showError(err) {
     this.heading.textContent = '无法打开文件';
+    replace(this.manage);
     replace(this.body, h('p', { class: 'message message-error', role: 'alert' }, api.describe(err)));
   }
 }

@@ -3,11 +3,12 @@
 // reproduce views and back/forward work.
 import * as api from './api.js';
 import { announce, h, replace } from './dom.js';
-import { derive, href, parse, searchOf } from './state.js';
+import { derive, empty, href, isLibrary, parse, searchOf } from './state.js';
 import { SearchView } from './search.js';
 import { ProvisionView } from './provision.js';
 import { CompareView, DraftView } from './similar.js';
-import { DocumentsView, DocumentView } from './documents.js';
+import { DocumentView } from './documents.js';
+import { LibraryView } from './library.js';
 
 const MODE_LABELS = { keyword: '关键词', semantic: '语义', hybrid: '混合' };
 
@@ -31,12 +32,15 @@ class App {
     // Similar-provision answers by source, so that switching between
     // compared provisions does not ask the server again.
     this.similarCache = new Map();
+    const library = new LibraryView(this);
     this.views = {
       search: new SearchView(this),
       provision: new ProvisionView(this),
       compare: new CompareView(this),
       draft: new DraftView(this),
-      documents: new DocumentsView(this),
+      // The library's two tabs are one view, mounted once.
+      documents: library,
+      coverage: library,
       document: new DocumentView(this),
     };
   }
@@ -78,7 +82,10 @@ class App {
   /** search runs a query typed into the box, keeping filters and mode. */
   search(text) {
     const q = text.trim();
-    const base = this.state.view === 'search' ? this.state : searchOf(this.state);
+    // From the library a search starts afresh: its filters and page
+    // describe documents, not the provisions searched.
+    const base = this.state.view === 'search' ? this.state
+      : isLibrary(this.state.view) || this.state.from ? derive(empty(), { mode: this.state.mode }) : searchOf(this.state);
     this.navigate(derive(base, { view: 'search', q, page: 1 }), { focus: false });
   }
 
@@ -189,13 +196,16 @@ class App {
     this.syncModes();
     const view = this.views[st.view] || this.views.search;
     const changed = this.viewName !== st.view;
-    if (changed) {
+    const sameMount = changed && this.views[this.viewName] === view;
+    if (changed && !sameMount) {
       this.main.replaceChildren(view.mount());
+    }
+    if (changed) {
       this.viewName = st.view;
       document.body.dataset.view = st.view;
     }
     for (const a of document.querySelectorAll('.site-nav a')) {
-      if (a.dataset.nav === st.view || (a.dataset.nav === 'documents' && st.view === 'document')) a.setAttribute('aria-current', 'page');
+      if (a.dataset.nav === st.view || (a.dataset.nav === 'documents' && (st.view === 'document' || st.view === 'coverage'))) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
     document.title = view.title(st) + ' · 卫生健康政策条文检索';
