@@ -76,6 +76,14 @@ func (c Corrections) merge(id string, e ManifestEntry) {
 	if e.Year != 0 {
 		old.Year = e.Year
 	}
+	// A field set again is no longer cleared; one cleared now is.
+	old.Clear = slices.DeleteFunc(old.Clear, func(f string) bool { return e.Sets(f) })
+	for _, f := range e.Clear {
+		if !slices.Contains(old.Clear, f) {
+			old.Clear = append(old.Clear, f)
+		}
+		old.empty(f)
+	}
 	c[id] = old
 }
 

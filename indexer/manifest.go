@@ -30,7 +30,14 @@ type ManifestEntry struct {
 	PubDate   string `json:"pub_date,omitempty"`
 	DocNumber string `json:"doc_number,omitempty"`
 	Title     string `json:"title,omitempty"`
+	// Clear lists fields to empty (a wrong city read from the text), of
+	// ClearableFields.
+	Clear []string `json:"clear,omitempty"`
 }
+
+// ClearableFields are the metadata fields a manifest entry or correction
+// may empty.
+var ClearableFields = []string{"city", "province", "county", "level", "year", "doc_type", "issuer", "pub_date", "doc_number"}
 
 // Manifest maps a file name (its path inside the corpus folder) to its
 // metadata.
@@ -143,6 +150,32 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 			delete(doc.Provenance, "county")
 		}
 	}
+	for _, f := range e.Clear {
+		cleared := Source{From: from, Evidence: "cleared"}
+		switch f {
+		case "city":
+			doc.City = ""
+		case "province":
+			doc.Province = ""
+		case "county":
+			doc.County = ""
+		case "level":
+			doc.Level = ""
+		case "year":
+			doc.Year = 0
+		case "doc_type":
+			doc.DocType = ""
+		case "issuer":
+			doc.Issuer = ""
+		case "pub_date":
+			doc.PubDate = ""
+		case "doc_number":
+			doc.DocNumber = ""
+		default:
+			continue
+		}
+		doc.Provenance[f] = cleared
+	}
 	single := len(doc.Parts) <= 1
 	if single && len(doc.Parts) == 1 {
 		if e.Year != 0 {
@@ -163,5 +196,55 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 				p.DocType = e.DocType
 			}
 		}
+	}
+}
+
+// Sets reports whether e sets field f.
+func (e ManifestEntry) Sets(f string) bool {
+	switch f {
+	case "city":
+		return e.City != ""
+	case "province":
+		return e.Province != ""
+	case "county":
+		return e.County != ""
+	case "level":
+		return e.Level != ""
+	case "year":
+		return e.Year != 0
+	case "doc_type":
+		return e.DocType != ""
+	case "issuer":
+		return e.Issuer != ""
+	case "pub_date":
+		return e.PubDate != ""
+	case "doc_number":
+		return e.DocNumber != ""
+	}
+	return false
+}
+
+// empty empties field f of e, so that a correction kept to clear it sets
+// no value for it.
+func (e *ManifestEntry) empty(f string) {
+	switch f {
+	case "city":
+		e.City = ""
+	case "province":
+		e.Province = ""
+	case "county":
+		e.County = ""
+	case "level":
+		e.Level = ""
+	case "year":
+		e.Year = 0
+	case "doc_type":
+		e.DocType = ""
+	case "issuer":
+		e.Issuer = ""
+	case "pub_date":
+		e.PubDate = ""
+	case "doc_number":
+		e.DocNumber = ""
 	}
 }

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -27,7 +28,7 @@ func TestLoadManifest(t *testing.T) {
 			"000001.txt": {File: "000001.txt", City: "绍兴市", Province: "浙江省", Year: 2021, DocType: "工作要点"},
 			"sub/b.txt":  {File: "sub/b.txt", Issuer: "某某局", PubDate: "2021-03-01", DocNumber: "某卫发〔2021〕1号", Level: "县级", Title: "标题"},
 		}
-		if len(m) != len(want) || m["000001.txt"] != want["000001.txt"] || m["sub/b.txt"] != want["sub/b.txt"] {
+		if !reflect.DeepEqual(m, want) {
 			t.Errorf("LoadManifest = %+v, want %+v", m, want)
 		}
 	})

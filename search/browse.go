@@ -21,6 +21,8 @@ type OutlineEntry struct {
 // DocumentView is a document with its outline and all its provisions.
 type DocumentView struct {
 	indexer.DocumentInfo
+	// Missing names the metadata fields the document lacks.
+	Missing    []string            `json:"missing,omitempty"`
 	Outline    []OutlineEntry      `json:"outline"`
 	Provisions []indexer.Provision `json:"provisions"`
 }
@@ -64,6 +66,7 @@ func viewOf(doc indexer.Document) *DocumentView {
 		Provisions:   doc.Provisions,
 	}
 	v.DocumentInfo.Provisions = nil
+	v.Missing = doc.Missing()
 	return v
 }
 

@@ -67,6 +67,10 @@ type LibraryResponse struct {
 	Size      int                     `json:"size"`
 	Documents []LibraryDocument       `json:"documents"`
 	Facets    map[string][]FacetValue `json:"facets,omitempty"`
+	// MissingCounts counts, per field of indexer.MissingFields, the
+	// documents the request's filters keep that lack it (the missing
+	// filter itself left out, so that a choice can be widened).
+	MissingCounts map[string]int `json:"missing_counts,omitempty"`
 }
 
 // CoverageRequest asks how many documents each place has for each year.
@@ -114,6 +118,11 @@ type libDoc struct {
 	text     string // normalised title, issuer and file name, for Q
 	yearText string
 }
+
+// libraryFacetSize is how many values a library facet reports at most:
+// every city and county of a large collection, for researchers to see what
+// it covers.
+const libraryFacetSize = 2000
 
 // numLibraryFacets is len(LibraryFacets).
 const numLibraryFacets = 6
@@ -346,7 +355,11 @@ func (lf *libraryFilter) compile(st *libraryState) *compiledFilter {
 				allowed[n] = slices.ContainsFunc(lf.years, func(r [2]int) bool { return y >= r[0] && y <= r[1] })
 				continue
 			}
-			allowed[n] = slices.ContainsFunc(vals, func(v string) bool { return strings.HasPrefix(have, v) })
+			allowed[n] = slices.ContainsFunc(vals, func(v string) bool {
+				// A value named in full means that value only; one without
+				// its suffix (嘉兴) means those it begins.
+				return have == v || !slices.Contains(st.values[f], v) && strings.HasPrefix(have, v)
+			})
 		}
 		cf.allowed[f] = allowed
 	}
@@ -369,6 +382,12 @@ func (cf *compiledFilter) fails(d *libDoc) (facets uint8, rest bool) {
 	}
 	rest = d.lacks&cf.lacks != cf.lacks || cf.q != "" && !strings.Contains(d.text, cf.q)
 	return facets, rest
+}
+
+// outsideMissing reports whether d fails the request other than by the
+// fields it must lack: the documents that count towards missing_counts.
+func (cf *compiledFilter) outsideMissing(d *libDoc, facets uint8) bool {
+	return facets != 0 || cf.q != "" && !strings.Contains(d.text, cf.q)
 }
 
 // Library answers one page of the document library.
@@ -410,9 +429,17 @@ func libraryPage(st *libraryState, r LibraryRequest) (*LibraryResponse, error) {
 		counts[f] = make([]int, len(st.values[f]))
 	}
 	total := 0
+	lacking := make([]int, len(indexer.MissingFields))
 	for i := range st.docs {
 		d := &st.docs[i]
 		failed, rest := cf.fails(d)
+		if !r.NoFacets && !cf.outsideMissing(d, failed) {
+			for m := range lacking {
+				if d.lacks&(1<<m) != 0 {
+					lacking[m]++
+				}
+			}
+		}
 		if rest {
 			continue
 		}
@@ -446,6 +473,10 @@ func libraryPage(st *libraryState, r LibraryRequest) (*LibraryResponse, error) {
 		}
 	}
 	if !r.NoFacets {
+		out.MissingCounts = make(map[string]int, len(lacking))
+		for m, n := range lacking {
+			out.MissingCounts[indexer.MissingFields[m]] = n
+		}
 		out.Facets = make(map[string][]FacetValue, len(LibraryFacets))
 		for f, name := range LibraryFacets {
 			vals := []FacetValue{}
@@ -455,7 +486,7 @@ func libraryPage(st *libraryState, r LibraryRequest) (*LibraryResponse, error) {
 				}
 			}
 			slices.SortFunc(vals, func(a, b FacetValue) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Value, b.Value)) })
-			out.Facets[name] = vals[:min(len(vals), facetSize)]
+			out.Facets[name] = vals[:min(len(vals), libraryFacetSize)]
 		}
 	}
 	return out, nil
@@ -515,9 +546,10 @@ func (e *Engine) Coverage(ctx context.Context, r CoverageRequest) (*CoverageResp
 	}
 	cf := lf.compile(st)
 	out := &CoverageResponse{By: r.By, Years: []int{}, Rows: []CoverageRow{}}
-	type cell struct{ place, year string }
+	// A city is told apart by its province: two cities of one name are
+	// two rows.
+	type cell struct{ province, place, year string }
 	counts := map[cell]int{}
-	province := map[string]string{}
 	first, last := 0, 0
 	for i := range st.docs {
 		d := &st.docs[i]
@@ -534,8 +566,11 @@ func (e *Engine) Coverage(ctx context.Context, r CoverageRequest) (*CoverageResp
 			out.NoYear++
 			continue
 		}
-		counts[cell{place, d.yearText}]++
-		province[place] = d.info.Province
+		prov := ""
+		if r.By == FacetCity {
+			prov = d.info.Province
+		}
+		counts[cell{prov, place, d.yearText}]++
 		if first == 0 || d.info.Year < first {
 			first = d.info.Year
 		}
@@ -547,15 +582,14 @@ func (e *Engine) Coverage(ctx context.Context, r CoverageRequest) (*CoverageResp
 	for y := first; y <= last; y++ {
 		out.Years = append(out.Years, y)
 	}
-	rows := map[string]*CoverageRow{}
+	type rowKey struct{ province, place string }
+	rows := map[rowKey]*CoverageRow{}
 	for c, n := range counts {
-		row := rows[c.place]
+		k := rowKey{c.province, c.place}
+		row := rows[k]
 		if row == nil {
-			row = &CoverageRow{Place: c.place, Counts: make([]int, len(out.Years))}
-			if r.By == FacetCity {
-				row.Province = province[c.place]
-			}
-			rows[c.place] = row
+			row = &CoverageRow{Place: c.place, Province: c.province, Counts: make([]int, len(out.Years))}
+			rows[k] = row
 		}
 		y, _ := strconv.Atoi(c.year)
 		row.Counts[y-first] += n
@@ -564,6 +598,8 @@ func (e *Engine) Coverage(ctx context.Context, r CoverageRequest) (*CoverageResp
 	for _, row := range rows {
 		out.Rows = append(out.Rows, *row)
 	}
-	slices.SortFunc(out.Rows, func(a, b CoverageRow) int { return cmp.Or(b.Total-a.Total, strings.Compare(a.Place, b.Place)) })
+	slices.SortFunc(out.Rows, func(a, b CoverageRow) int {
+		return cmp.Or(b.Total-a.Total, strings.Compare(a.Place, b.Place), strings.Compare(a.Province, b.Province))
+	})
 	return out, nil
 }

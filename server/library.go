@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -92,18 +93,20 @@ func (s *Server) coverage(c echo.Context) error {
 }
 
 // correctionRequest is the body of PATCH /api/documents/{id}: the metadata
-// fields to set; those left out keep their values.
+// fields to set, and those to empty; the others keep their values.
 type correctionRequest struct {
-	City      string `json:"city"`
-	Province  string `json:"province"`
-	County    string `json:"county"`
-	Level     string `json:"level"`
-	Year      int    `json:"year"`
-	DocType   string `json:"doc_type"`
-	Issuer    string `json:"issuer"`
-	PubDate   string `json:"pub_date"`
-	DocNumber string `json:"doc_number"`
-	Title     string `json:"title"`
+	// Clear lists the fields to empty, of indexer.ClearableFields.
+	Clear     []string `json:"clear"`
+	City      string   `json:"city"`
+	Province  string   `json:"province"`
+	County    string   `json:"county"`
+	Level     string   `json:"level"`
+	Year      int      `json:"year"`
+	DocType   string   `json:"doc_type"`
+	Issuer    string   `json:"issuer"`
+	PubDate   string   `json:"pub_date"`
+	DocNumber string   `json:"doc_number"`
+	Title     string   `json:"title"`
 }
 
 // levels are the values of a document's level.
@@ -112,7 +115,7 @@ var levels = []string{"省级", "市级", "县级"}
 // entry checks the correction and turns it into a manifest entry.
 func (r correctionRequest) entry() (indexer.ManifestEntry, error) {
 	e := indexer.ManifestEntry{City: r.City, Province: r.Province, County: r.County, Level: r.Level, Year: r.Year,
-		DocType: r.DocType, Issuer: r.Issuer, PubDate: r.PubDate, DocNumber: r.DocNumber, Title: r.Title}
+		DocType: r.DocType, Issuer: r.Issuer, PubDate: r.PubDate, DocNumber: r.DocNumber, Title: r.Title, Clear: r.Clear}
 	for _, f := range []*string{&e.City, &e.Province, &e.County, &e.Level, &e.DocType, &e.Issuer, &e.PubDate, &e.DocNumber, &e.Title} {
 		*f = strings.TrimSpace(*f)
 		if len([]rune(*f)) > 200 {
@@ -126,8 +129,16 @@ func (r correctionRequest) entry() (indexer.ManifestEntry, error) {
 		return e, newError(http.StatusBadRequest, codeBadParameter, "year", "year %d is not a plausible year", e.Year)
 	case e.PubDate != "" && !pubDateRe.MatchString(e.PubDate):
 		return e, newError(http.StatusBadRequest, codeBadParameter, "pub_date", "pub_date %q is not YYYY-MM-DD", e.PubDate)
-	case e == indexer.ManifestEntry{}:
-		return e, newError(http.StatusBadRequest, codeBadParameter, "", "the correction sets no field")
+	case reflect.DeepEqual(e, indexer.ManifestEntry{Clear: e.Clear}) && len(e.Clear) == 0:
+		return e, newError(http.StatusBadRequest, codeBadParameter, "", "the correction sets and clears no field")
+	}
+	for _, f := range e.Clear {
+		if !slices.Contains(indexer.ClearableFields, f) {
+			return e, newError(http.StatusBadRequest, codeBadParameter, "clear", "clear %q: not a field that can be emptied (known: %s)", f, strings.Join(indexer.ClearableFields, ", "))
+		}
+		if e.Sets(f) {
+			return e, newError(http.StatusBadRequest, codeBadParameter, "clear", "%s is both set and cleared", f)
+		}
 	}
 	return e, nil
 }

@@ -96,6 +96,11 @@ func TestLibraryPagesSortsAndFilters(t *testing.T) {
 		}
 	}
 
+	// Missing fields are counted over what the other filters keep.
+	if all.MissingCounts == nil || all.MissingCounts["city"] != 0 {
+		t.Errorf("missing counts of the seeds: %v", all.MissingCounts)
+	}
+
 	// q looks in titles and issuers.
 	if res := library(t, shared, url.Values{"q": {"温州市卫生健康委员会"}}); res.Total != 1 || res.Documents[0].City != "温州市" {
 		t.Errorf("q=温州市卫生健康委员会: %d documents", res.Total)
@@ -163,6 +168,25 @@ func TestCorrectionTakesEffectAndPersists(t *testing.T) {
 	}
 	if got := library(t, ts, url.Values{"county": {"江阴市"}, "level": {"县级"}}); got.Total != 1 {
 		t.Errorf("library county=江阴市: %d documents", got.Total)
+	}
+
+	// A wrong value can be taken away too; the document then lacks it.
+	r = ts.do(t, "PATCH", "/api/documents/"+id, strings.NewReader(`{"clear": ["doc_number"]}`),
+		merge(bearer, map[string]string{"Content-Type": "application/json"}))
+	view = search.DocumentView{}
+	if err := json.Unmarshal(r.body, &view); r.status != 200 || err != nil || view.DocNumber != "" ||
+		view.Provenance["doc_number"].From != indexer.FromCorrection {
+		t.Fatalf("clear doc_number: %d, number %q from %+v", r.status, view.DocNumber, view.Provenance["doc_number"])
+	}
+	r = ts.do(t, "PATCH", "/api/documents/"+id, strings.NewReader(`{"clear": ["city"], "city": "无锡市"}`),
+		merge(bearer, map[string]string{"Content-Type": "application/json"}))
+	if r.status != 400 {
+		t.Errorf("set and clear the city at once: %d %s", r.status, r.body)
+	}
+	r = ts.do(t, "PATCH", "/api/documents/"+id, strings.NewReader(`{"doc_number": "锡卫发〔2020〕1号"}`),
+		merge(bearer, map[string]string{"Content-Type": "application/json"}))
+	if r.status != 200 {
+		t.Fatalf("set doc_number again: %d %s", r.status, r.body)
 	}
 
 	// A rebuild from the corpus keeps the correction.

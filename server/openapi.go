@@ -371,7 +371,7 @@ func (s *Server) openAPIComponents() obj {
 		"provenance": obj{"type": "object", "description": "Per metadata field, where its value came from: " +
 			"manifest, upload form, metadata table, signature, letterhead, title, notice, part heading, site, body (a cue such as 健康温州), date, file name.",
 			"additionalProperties": object(obj{"from": str(), "evidence": str()}, "from")},
-		"missing": obj{"type": "array", "items": str(), "description": "In listings: the metadata fields the document lacks."},
+		"missing": obj{"type": "array", "items": str(), "description": "The metadata fields the document lacks."},
 	}
 	facets := obj{"type": "object", "description": "Facet name → values with counts.",
 		"additionalProperties": array(schemaRef("FacetValue"))}
@@ -429,7 +429,9 @@ func (s *Server) openAPIComponents() obj {
 			}, "total", "took_ms", "hits"),
 			"DocumentSummary": object(documentProps, "id", "title", "provision_count"),
 			"DocumentList": object(obj{"total": integer(), "page": integer(), "size": integer(),
-				"documents": array(schemaRef("DocumentSummary")), "facets": facets}, "total", "page", "size", "documents"),
+				"documents": array(schemaRef("DocumentSummary")), "facets": facets,
+				"missing_counts": obj{"type": "object", "additionalProperties": integer(),
+					"description": "Per metadata field, the documents the other filters keep that lack it."}}, "total", "page", "size", "documents"),
 			"Coverage": object(obj{
 				"by": str(), "years": array(integer()),
 				"rows":     array(object(obj{"place": str(), "province": str(), "counts": array(integer()), "total": integer()}, "place", "counts", "total")),
@@ -438,6 +440,8 @@ func (s *Server) openAPIComponents() obj {
 				"no_year":  obj{"type": "integer", "description": "Of them, documents without a year."},
 			}, "by", "years", "rows", "total", "no_place", "no_year"),
 			"Correction": object(obj{
+				"clear": obj{"type": "array", "items": obj{"type": "string", "enum": indexer.ClearableFields},
+					"description": "Fields to empty (a wrong value read from the text); a field may not be both set and cleared."},
 				"city": str(), "province": str(), "county": str(),
 				"level": obj{"type": "string", "enum": levels}, "year": integer(), "doc_type": str(),
 				"issuer": str(), "pub_date": obj{"type": "string", "format": "date"}, "doc_number": str(), "title": str(),
