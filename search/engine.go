@@ -137,6 +137,9 @@ type Response struct {
 	Parsed Query                   `json:"parsed"`
 	// Understood says how the query was widened; absent when it was not.
 	Understood *Understanding `json:"understood,omitempty"`
+	// Relaxed is set when no provision holds every word of the query and
+	// the results hold most of them instead.
+	Relaxed *Relaxation `json:"relaxed,omitempty"`
 	// DidYouMean offers corrected queries when this one finds little.
 	DidYouMean []string `json:"did_you_mean,omitempty"`
 }
@@ -196,24 +199,81 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 			u = nil
 		}
 	}
-	match := e.matchQuery(q, u)
 	if len(q.Terms) == 0 {
 		// Browsing by filters (or only excluding) has nothing to be near.
 		mode = ModeKeyword
 	}
+	ask := answer{r: r, q: q, u: u, filters: filters, page: page, size: size, sortBy: sortBy, mode: mode,
+		match: e.matchQuery(q, u), key: matchKey(q, r.NoExpand)}
+	out, lexical, err := e.answer(ctx, ask)
+	if err != nil {
+		return nil, err
+	}
+	if out.Total == 0 {
+		// Nothing holds every word: what holds most of them, ranked by
+		// how many and how telling they are, is still an answer.
+		relaxed, err := e.relaxedQuery(ctx, q, u, filters)
+		if err != nil {
+			return nil, err
+		}
+		if relaxed != nil {
+			ask.match, ask.key = relaxed, ask.key+"|relaxed"
+			rout, _, err := e.answer(ctx, ask)
+			if err != nil {
+				return nil, err
+			}
+			if rout.Total > 0 {
+				rout.Relaxed = e.relaxation(q, rout.Hits)
+				out = rout
+			}
+		}
+	} else if r := e.relaxation(q, out.Hits); len(r.Dropped) > 0 && !holdsAll(e, q, out.Hits) {
+		// Found through the policy terms understood from the words, or
+		// through some of them: the user is told that no provision shown
+		// holds them all.
+		out.Relaxed = r
+	}
+	if lexical < fewHits {
+		if out.DidYouMean, err = e.didYouMean(ctx, r.Query, q); err != nil {
+			return nil, err
+		}
+	}
+	out.TookMS = elapsedMS(start)
+	return out, nil
+}
 
+// answer is one search worked out: the request with its parsed query,
+// what was understood of it and the query that selects provisions.
+type answer struct {
+	r          Request
+	q          Query
+	u          *Understanding
+	filters    Filters
+	page, size int
+	sortBy     []string
+	mode       string
+	match      query.Query
+	key        string // the match cache's key for match
+}
+
+// answer runs a search and returns its response (hits marked, facets
+// counted) and how many provisions its words alone match (at least up to
+// fewHits).
+func (e *Engine) answer(ctx context.Context, a answer) (*Response, int, error) {
+	r, q, u, filters, page, size, mode := a.r, a.q, a.u, a.filters, a.page, a.size, a.mode
 	// The selection is what the query finds (it decides the total and the
 	// facet counts); order, when set, ranks it instead of bleve's score.
 	var (
-		sel     = match
+		sel     = a.match
 		order   []rankedID
 		lexical = -1
 		counted *passResult
+		err     error
 	)
 	if mode != ModeKeyword {
-		sel, order, lexical, counted, err = e.semanticSelection(ctx, q, u, match, filters, mode, page*size, r)
+		sel, order, lexical, counted, err = e.semanticSelection(ctx, q, u, a.match, filters, mode, page*size, r, a.key)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if r.Sort != "" && r.Sort != SortRelevance {
 			order, counted = nil, nil // a year order is bleve's to give
@@ -224,13 +284,13 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	if counted == nil {
 		p := pass{query: sel, filters: filters, facets: !r.NoFacets}
 		if order == nil {
-			p.size, p.from, p.sortBy, p.fields = size, offset, sortBy, []string{indexer.FieldJSON}
+			p.size, p.from, p.sortBy, p.fields = size, offset, a.sortBy, []string{indexer.FieldJSON}
 			if mode == ModeKeyword {
-				p.key, p.noCache = matchKey(q, r.NoExpand), r.NoCache
+				p.key, p.noCache = a.key, r.NoCache
 			}
 		}
 		if counted, err = e.run(ctx, p); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 
@@ -240,14 +300,14 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	if order != nil {
 		hits, err := e.pageOf(ctx, order, offset, size)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out.Hits = hits
 	} else {
 		for _, h := range counted.hits {
 			hit, err := decodeHit(h)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			out.Hits = append(out.Hits, hit)
 		}
@@ -258,14 +318,8 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	if lexical < 0 {
 		lexical = out.Total
 	}
-	if lexical < fewHits {
-		if out.DidYouMean, err = e.didYouMean(ctx, r.Query, q); err != nil {
-			return nil, err
-		}
-	}
 	out.Facets = counted.facets
-	out.TookMS = elapsedMS(start)
-	return out, nil
+	return out, lexical, nil
 }
 
 // Facets counts every facet over the whole corpus.

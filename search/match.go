@@ -1,7 +1,10 @@
 package search
 
 import (
+	"context"
 	"math"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -190,4 +193,146 @@ func exactQuery(norm string) *query.DisjunctionQuery {
 		return bleve.NewDisjunctionQuery(t)
 	}
 	return bleve.NewDisjunctionQuery(bleve.NewPhraseQuery(terms, indexer.FieldExact))
+}
+
+// relaxed is the query for when no provision holds every word: one clause
+// per word of the unquoted terms and one per concept understood from them
+// (any of its policy terms), of which a provision must hold at least min.
+// Quoted phrases and exclusions stay binding, as filters do.
+type relaxed struct {
+	clauses []query.Query
+	phrases []query.Query
+	q       Query
+	u       *Understanding
+}
+
+// relaxedClauses collects what a relaxed query counts; nil when there is
+// nothing to leave out (one word, or only phrases).
+func (e *Engine) relaxedClauses(q Query, u *Understanding) *relaxed {
+	r := &relaxed{q: q, u: u}
+	for _, t := range q.Terms {
+		if t.Phrase {
+			r.phrases = append(r.phrases, exactQuery(t.Text))
+			continue
+		}
+		for _, w := range e.words.Cut(t.Text) {
+			tq := bleve.NewTermQuery(w)
+			tq.SetField(indexer.FieldWords)
+			r.clauses = append(r.clauses, tq)
+		}
+	}
+	if u != nil {
+		byConcept := map[string][]query.Query{}
+		var order []string
+		for _, a := range u.Added {
+			if _, ok := byConcept[a.Concept]; !ok {
+				order = append(order, a.Concept)
+			}
+			byConcept[a.Concept] = append(byConcept[a.Concept], scaled(bigramsQuery(a.Term), a.Weight))
+		}
+		for _, c := range order {
+			r.clauses = append(r.clauses, bleve.NewDisjunctionQuery(byConcept[c]...))
+		}
+	}
+	if len(r.clauses) < 2 {
+		return nil
+	}
+	return r
+}
+
+// query is the relaxed query requiring min of its clauses. bleve's scores
+// rank what it finds by how many of the words a provision holds and how
+// rare they are.
+func (r *relaxed) query(min int) query.Query {
+	b := bleve.NewBooleanQuery()
+	for _, p := range r.phrases {
+		b.AddMust(p)
+	}
+	d := bleve.NewDisjunctionQuery(r.clauses...)
+	d.SetMin(float64(min))
+	b.AddMust(d)
+	if r.u != nil && len(r.u.Themes) > 0 {
+		ths := make([]query.Query, 0, len(r.u.Themes))
+		for _, th := range r.u.Themes {
+			tq := bleve.NewTermQuery(th.Name)
+			tq.SetField(indexer.FieldThemes)
+			tq.SetBoost(boostTheme * th.Weight)
+			ths = append(ths, tq)
+		}
+		b.AddShould(bleve.NewDisjunctionQuery(ths...))
+	}
+	for _, t := range r.q.Excluded {
+		b.AddMustNot(exactQuery(t.Text))
+	}
+	return b
+}
+
+// relaxedQuery returns the relaxed query that requires as many of the
+// query's words and concepts as some provision (within the filters) holds,
+// or nil when none holds even one, or there is nothing to relax.
+func (e *Engine) relaxedQuery(ctx context.Context, q Query, u *Understanding, filters Filters) (query.Query, error) {
+	r := e.relaxedClauses(q, u)
+	if r == nil {
+		return nil, nil
+	}
+	for min := len(r.clauses) - 1; min >= 1; min-- {
+		rq := r.query(min)
+		n, err := e.countUpTo(ctx, withFilters(rq, filters), 1)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return rq, nil
+		}
+	}
+	return nil, nil
+}
+
+// Relaxation says that the results hold most, not all, of the query's
+// words, and which words the best of them lacks.
+type Relaxation struct {
+	Message string   `json:"message"`
+	Dropped []string `json:"dropped"`
+}
+
+// relaxedMessage is what the interface shows above relaxed results.
+const relaxedMessage = "没有同时包含全部词语的条文，以下条文包含其中大部分"
+
+// relaxation describes relaxed results: the words of the unquoted terms
+// that the first result does not hold.
+func (e *Engine) relaxation(q Query, hits []Hit) *Relaxation {
+	out := &Relaxation{Message: relaxedMessage, Dropped: []string{}}
+	if len(hits) == 0 {
+		return out
+	}
+	top := analyzers.Normalize(hits[0].Text + strings.Join(hits[0].HeadingPath, ""))
+	for _, t := range q.Terms {
+		if t.Phrase {
+			continue
+		}
+		for _, w := range e.words.Cut(t.Text) {
+			if !strings.Contains(top, w) && !slices.Contains(out.Dropped, w) {
+				out.Dropped = append(out.Dropped, w)
+			}
+		}
+	}
+	return out
+}
+
+// holdsAll reports whether a hit holds every word of the query's unquoted
+// terms.
+func holdsAll(e *Engine, q Query, hits []Hit) bool {
+	var words []string
+	for _, t := range q.Terms {
+		if !t.Phrase {
+			words = append(words, e.words.Cut(t.Text)...)
+		}
+	}
+	for _, h := range hits {
+		text := analyzers.Normalize(h.Text + strings.Join(h.HeadingPath, ""))
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(text, w) }) {
+			return true
+		}
+	}
+	return false
 }

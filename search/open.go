@@ -64,7 +64,7 @@ func Open(ctx context.Context, a *Analysis, o OpenOptions) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	under := NewUnderstander(a.Vocabulary)
+	under := NewUnderstander(a.Vocabulary, a.Segmenter.Cut)
 	e := New(Config{Store: store, Words: a.Segmenter, Pipeline: a.Pipeline, IDF: a.Segmenter, Understander: under})
 	tok, tokID := a.tokenizer(under)
 	if e.sem, err = openSemantic(ctx, store, o.IndexDir, o.Semantic, tok, tokID); err != nil {

@@ -123,7 +123,7 @@ func (e *Engine) mode(m string) (string, error) {
 // order of its filtered results, and how many provisions the words alone
 // match (at least up to fewHits, for spelling suggestions), with its total
 // and facet counts. window is how deep the requested page reaches.
-func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int, r Request) (query.Query, []rankedID, int, *passResult, error) {
+func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int, r Request, key string) (query.Query, []rankedID, int, *passResult, error) {
 	facets := !r.NoFacets
 	near, err := e.nearest(ctx, q, u)
 	if err != nil {
@@ -165,7 +165,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 	// every page is cut from the same sequence and paging stays stable.
 	// One pass ranks the keyword matches and counts them with the nearest.
 	counted, err := e.run(ctx, pass{query: match, filters: filters, extra: ids, facets: facets,
-		size: max(hybridDepth, window+len(semOrder)), key: matchKey(q, r.NoExpand), noCache: r.NoCache})
+		size: max(hybridDepth, window+len(semOrder)), key: key, noCache: r.NoCache})
 	if err != nil {
 		return nil, nil, 0, nil, err
 	}

@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +23,10 @@ const (
 	weightTermVariant       = 0.5
 	weightNarrower          = 0.3
 	weightBroader           = 0.2
+	// weightComposed scales what a concept composed from the query's
+	// words (跨省+住院+结) adds: a phrasing pieced together from words
+	// scattered over a sentence is weaker evidence than one typed whole.
+	weightComposed = 0.7
 	// maxAddedPerConcept bounds how many terms one concept adds, so a
 	// broad concept does not flood the query (and its latency).
 	maxAddedPerConcept = 8
@@ -43,9 +48,12 @@ type Understanding struct {
 // ConceptMatch is a concept found in the query.
 type ConceptMatch struct {
 	ID        string `json:"id"`
-	Term      string `json:"term"` // as typed (normalised)
+	Term      string `json:"term"` // as typed (normalised), or the everyday phrasing its words compose
 	Preferred string `json:"preferred"`
 	Kind      string `json:"kind"` // preferred, synonym or everyday
+	// Words are the query's words that composed an everyday phrasing
+	// (跨省, 住院, 结 for 外地住院报销); empty when the phrasing was typed.
+	Words []string `json:"words,omitempty"`
 	// term is the index of the query term the concept was found in.
 	term int
 }
@@ -74,16 +82,20 @@ func (u *Understanding) Empty() bool {
 
 // Understander reads queries with the domain vocabulary.
 type Understander struct {
-	vocab   *vocab.Vocabulary
-	matcher *vocab.Matcher
-	terms   *vocab.Matcher // policy terms only, for document text
-	loose   looseMatcher
-	speller *speller
+	vocab    *vocab.Vocabulary
+	matcher  *vocab.Matcher
+	terms    *vocab.Matcher // policy terms only, for document text
+	loose    looseMatcher
+	composer *composer
+	speller  *speller
 }
 
-// NewUnderstander returns an Understander over a vocabulary.
-func NewUnderstander(v *vocab.Vocabulary) *Understander {
-	return &Understander{vocab: v, matcher: v.Matcher(), terms: v.TermMatcher(), loose: newLooseMatcher(v), speller: newSpeller(v)}
+// NewUnderstander returns an Understander over a vocabulary. cut splits a
+// text into words (stop words dropped), for needs composed of words; nil
+// recognises only phrasings typed whole.
+func NewUnderstander(v *vocab.Vocabulary, cut func(string) []string) *Understander {
+	return &Understander{vocab: v, matcher: v.Matcher(), terms: v.TermMatcher(), loose: newLooseMatcher(v),
+		composer: newComposer(v, cut), speller: newSpeller(v)}
 }
 
 // ConceptsIn returns the ids of the concepts a document text (normalised)
@@ -124,19 +136,26 @@ func (u *Understander) Understand(q Query) *Understanding {
 		typed := map[string]bool{}
 		matches := u.matcher.Find(t.Text)
 		matches = append(matches, u.loose.find(t.Text, matches)...)
+		composed := u.composer.find(t.Text, matches)
 		for _, m := range matches {
 			typed[m.Term] = true
 		}
-		for _, m := range matches {
+		for i, m := range append(matches, composed.matches...) {
 			c, ok := u.vocab.Concept(m.ConceptID)
 			if !ok {
 				continue
 			}
-			out.Concepts = append(out.Concepts, ConceptMatch{ID: c.ID, Term: m.Term, Preferred: c.Preferred, Kind: m.Kind, term: ti})
+			cm := ConceptMatch{ID: c.ID, Term: m.Term, Preferred: c.Preferred, Kind: m.Kind, term: ti}
+			scale := 1.0
+			if i >= len(matches) {
+				cm.Words = composed.words[i-len(matches)]
+				scale = weightComposed
+			}
+			out.Concepts = append(out.Concepts, cm)
 			for _, th := range c.Themes {
 				themeWeight[th] += 1 / float64(len(c.Themes))
 			}
-			out.Added = append(out.Added, u.expand(ti, t.Text, c, m.Kind, typed)...)
+			out.Added = append(out.Added, u.expand(ti, t.Text, c, m.Kind, typed, scale)...)
 		}
 	}
 	out.Added = dedupeExpansions(out.Added)
@@ -146,9 +165,10 @@ func (u *Understander) Understand(q Query) *Understanding {
 
 // expand lists what concept c, found as a phrasing of the given kind in
 // the term text, adds to the query.
-func (u *Understander) expand(ti int, text string, c vocab.Concept, kind string, typed map[string]bool) []Expansion {
+func (u *Understander) expand(ti int, text string, c vocab.Concept, kind string, typed map[string]bool, scale float64) []Expansion {
 	var out []Expansion
 	add := func(term string, w float64, concept, rel string) {
+		w *= scale
 		term = analyzers.Normalize(term)
 		// A term already typed, or one that contains the typed text, adds
 		// no provision the typed words do not already find.
@@ -322,4 +342,163 @@ func subsequenceAt(rs []rune, i int, want []rune, gap int) (int, bool) {
 		}
 	}
 	return i, j == len(want)
+}
+
+// composer recognises an everyday need from its words rather than as a
+// phrase: a concept is named when the query's words cover the words of one
+// of its everyday phrasings, each word or another of its class (跨省住院的
+// 钱怎么结 covers 外地·住院·报销 of 异地就医直接结算). Order and the filler
+// between the words (我们, 能不能, 怎么) do not matter.
+type composer struct {
+	cut      func(string) []string
+	class    map[string]int // word → its word class
+	means    []string       // class → the concept its words name alone ("" none)
+	patterns []composedPhrasing
+	byKey    map[string][]int // key → patterns needing it
+}
+
+// composedPhrasing is an everyday phrasing as the keys it needs: a word
+// class, or a word of two characters or more that has none (one-character
+// words without a class are function words: 被, 得).
+type composedPhrasing struct {
+	concept, phrasing string
+	keys              []string
+}
+
+// composedMatches are the concepts composed from a query term, with the
+// query's words that composed each.
+type composedMatches struct {
+	matches []vocab.Match
+	words   [][]string
+}
+
+func newComposer(v *vocab.Vocabulary, cut func(string) []string) *composer {
+	c := &composer{cut: cut, class: map[string]int{}, byKey: map[string][]int{}}
+	if cut == nil {
+		return c
+	}
+	for i, class := range v.WordClasses {
+		for _, w := range class.Words {
+			c.class[analyzers.Normalize(w)] = i
+		}
+		c.means = append(c.means, class.Means)
+	}
+	for _, con := range v.Concepts {
+		for _, e := range con.Everyday {
+			p := analyzers.Normalize(e)
+			var keys []string
+			for _, w := range cut(p) {
+				for _, k := range c.keys(w) {
+					if !slices.Contains(keys, k) {
+						keys = append(keys, k)
+					}
+				}
+			}
+			if len(keys) < 2 {
+				continue // one word is a phrasing typed whole or nothing
+			}
+			c.patterns = append(c.patterns, composedPhrasing{concept: con.ID, phrasing: p, keys: keys})
+			for _, k := range keys {
+				c.byKey[k] = append(c.byKey[k], len(c.patterns)-1)
+			}
+		}
+	}
+	return c
+}
+
+// keys are what a word of a phrasing must be matched by: its class; else
+// the two words it is made of, when one of them has a class (没人带 is 没人
+// and 带, which a query may say apart); else itself. A one-character word
+// without a class needs nothing.
+func (c *composer) keys(w string) []string {
+	if _, ok := c.class[w]; ok {
+		return []string{c.key(w)}
+	}
+	for i := range w {
+		if i == 0 {
+			continue
+		}
+		_, l := c.class[w[:i]]
+		_, r := c.class[w[i:]]
+		if (l || r) && c.key(w[:i]) != "" && c.key(w[i:]) != "" {
+			return []string{c.key(w[:i]), c.key(w[i:])}
+		}
+	}
+	if k := c.key(w); k != "" {
+		return []string{k}
+	}
+	return nil
+}
+
+// key is what a word must be matched by: its class, or itself; "" for a
+// one-character word without a class.
+func (c *composer) key(w string) string {
+	if i, ok := c.class[w]; ok {
+		return "class:" + strconv.Itoa(i)
+	}
+	if utf8.RuneCountInString(w) < 2 {
+		return ""
+	}
+	return "word:" + w
+}
+
+// find returns the concepts the words of text compose, other than those
+// already matched, each once, by its first phrasing covered.
+func (c *composer) find(text string, already []vocab.Match) composedMatches {
+	var out composedMatches
+	if c.cut == nil {
+		return out
+	}
+	have := map[string]bool{}
+	for _, m := range already {
+		have[m.ConceptID] = true
+	}
+	words := map[string]string{} // key → the query word that holds it
+	var keys []string
+	for _, w := range c.cut(text) {
+		if k := c.key(w); k != "" {
+			if _, ok := words[k]; !ok {
+				words[k] = w
+				keys = append(keys, k)
+			}
+		}
+	}
+	add := func(concept, term string, used []string) {
+		have[concept] = true
+		out.matches = append(out.matches, vocab.Match{ConceptID: concept, Term: term, Kind: vocab.KindEveryday})
+		out.words = append(out.words, used)
+	}
+	tried := map[int]bool{}
+	for _, k := range keys {
+		for _, pi := range c.byKey[k] {
+			p := c.patterns[pi]
+			if tried[pi] || have[p.concept] {
+				continue
+			}
+			tried[pi] = true
+			covered := true
+			var used []string
+			for _, need := range p.keys {
+				w, ok := words[need]
+				if !ok {
+					covered = false
+					break
+				}
+				used = append(used, w)
+			}
+			if covered {
+				add(p.concept, p.phrasing, used)
+			}
+		}
+	}
+	// A word whose class means a concept names it alone (针 → 预防接种).
+	for _, k := range keys {
+		if i, ok := strings.CutPrefix(k, "class:"); ok {
+			n, _ := strconv.Atoi(i)
+			if id := c.means[n]; id != "" && !have[id] {
+				add(id, words[k], []string{words[k]})
+			}
+		}
+	}
+	return out
 }

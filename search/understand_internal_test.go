@@ -35,7 +35,7 @@ func TestLooseMatching(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := NewUnderstander(v)
+	u := NewUnderstander(v, nil)
 	tests := []struct {
 		text string
 		want []string // concept ids found

@@ -19,7 +19,7 @@ func newUnderstander(t testing.TB) *search.Understander {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return search.NewUnderstander(v)
+	return search.NewUnderstander(v, analysis.Segmenter.Cut)
 }
 
 func parse(t testing.TB, s string) search.Query {
@@ -219,4 +219,104 @@ func BenchmarkUnderstand(b *testing.B) {
 	b.StopTimer()
 	slices.Sort(durs)
 	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}
+
+// TestComposedNeeds: a need typed as a sentence names its concept when its
+// words cover an everyday phrasing of it, word by word or by another word
+// of the same class, whatever filler surrounds them; a word whose class
+// means a concept names it alone.
+func TestComposedNeeds(t *testing.T) {
+	und := newUnderstander(t)
+	tests := []struct {
+		query   string
+		concept string
+		words   []string // the query's words that composed it
+	}{
+		{"跨省住院的钱怎么结", "cross-region-settlement", []string{"跨省", "结"}},
+		{"请问我们跨省住院以后钱能不能结", "cross-region-settlement", []string{"跨省", "结"}},
+		{"狗咬了要打什么针", "rabies", []string{"狗", "咬"}},
+		{"狗咬了要打什么针", "vaccination", []string{"针"}},
+		{"工地上干活受伤了去哪里看", "occupational-disease", []string{"工地", "受伤"}},
+		{"孩子太小上班后没人帮忙带", "infant-care", []string{"没人", "带", "孩子"}},
+	}
+	for _, tt := range tests {
+		u := und.Understand(parse(t, tt.query))
+		i := slices.IndexFunc(u.Concepts, func(c search.ConceptMatch) bool { return c.ID == tt.concept })
+		if i < 0 {
+			t.Errorf("%s: concepts %+v lack %s", tt.query, u.Concepts, tt.concept)
+			continue
+		}
+		c := u.Concepts[i]
+		if c.Kind != vocab.KindEveryday || !slices.Equal(c.Words, tt.words) && !sameSet(c.Words, tt.words) {
+			t.Errorf("%s: %s composed of %v (%s), want %v", tt.query, tt.concept, c.Words, c.Kind, tt.words)
+		}
+	}
+	// Words of one class alone, or a lone word, compose nothing.
+	for _, q := range []string{"外地", "住院", "跨省外地"} {
+		u := und.Understand(parse(t, q))
+		for _, c := range u.Concepts {
+			if len(c.Words) > 1 {
+				t.Errorf("%s composed %s of %v", q, c.ID, c.Words)
+			}
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// TestSentenceNeverEmpty: a sentence whose words no provision holds all of
+// still answers with what holds most of them, says so, and names the words
+// the best answer lacks; a quoted phrase and a filter are never loosened.
+func TestSentenceNeverEmpty(t *testing.T) {
+	ctx := context.Background()
+	for _, mode := range []string{search.ModeKeyword, search.ModeHybrid} {
+		res, err := engine.Search(ctx, search.Request{Query: "工地上干活受伤了去哪里看", Mode: mode, NoExpand: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 || res.Relaxed == nil || len(res.Relaxed.Dropped) == 0 || res.Relaxed.Message == "" {
+			t.Errorf("%s, taken literally: %d results, relaxed %+v", mode, res.Total, res.Relaxed)
+		}
+	}
+	res, err := engine.Search(ctx, search.Request{Query: "狗咬了要打什么针", Mode: search.ModeKeyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || res.Relaxed == nil {
+		t.Fatalf("狗咬了要打什么针: %d results, relaxed %+v", res.Total, res.Relaxed)
+	}
+	if !strings.Contains(res.Hits[0].Text+strings.Join(res.Hits[0].Themes, ""), "接种") {
+		t.Errorf("狗咬了要打什么针: first result %q is not about vaccination", res.Hits[0].Text)
+	}
+	// A phrase found nowhere stays found nowhere.
+	res, err = engine.Search(ctx, search.Request{Query: `"狂犬病暴露处置" 预防接种`, Mode: search.ModeKeyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 0 {
+		t.Errorf("a quoted phrase no provision holds was loosened: %d results", res.Total)
+	}
+	// Filters stay: nothing relaxed comes from outside them.
+	res, err = engine.Search(ctx, search.Request{Query: "工地上干活受伤了去哪里看", Mode: search.ModeKeyword, Filters: search.Filters{"city": {"温州"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.City != "温州市" {
+			t.Errorf("relaxed search with city 温州 returned %s of %s", h.ID, h.City)
+		}
+	}
+	// A query every word of which one provision holds is not relaxed.
+	res, err = engine.Search(ctx, search.Request{Query: "家庭医生 签约", Mode: search.ModeKeyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Relaxed != nil {
+		t.Errorf("家庭医生 签约 relaxed: %+v", res.Relaxed)
+	}
 }

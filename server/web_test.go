@@ -203,8 +203,12 @@ type apiSearch struct {
 		} `json:"added"`
 	} `json:"understood"`
 	DidYouMean []string `json:"did_you_mean"`
-	Hits       []apiHit `json:"hits"`
-	Facets     map[string][]struct {
+	Relaxed    *struct {
+		Message string   `json:"message"`
+		Dropped []string `json:"dropped"`
+	} `json:"relaxed"`
+	Hits   []apiHit `json:"hits"`
+	Facets map[string][]struct {
 		Value string `json:"value"`
 		Count int    `json:"count"`
 	} `json:"facets"`
@@ -724,6 +728,22 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 
 	t.Run("messages for no results, errors and loading", func(t *testing.T) {
 		p := newPage(t, b, base)
+		// A sentence whose words no provision holds all of answers with
+		// what holds most of them, and says so.
+		p.open("/?q=" + q("工地上干活受伤了去哪里看") + "&expand=false")
+		relaxed := searchAPI(t, shared, url.Values{"q": {"工地上干活受伤了去哪里看"}, "expand": {"false"}})
+		if relaxed.Total == 0 || relaxed.Relaxed == nil {
+			t.Fatalf("API: %d results, relaxed %+v", relaxed.Total, relaxed.Relaxed)
+		}
+		notice := p.text(".notice-relaxed")
+		if !strings.HasPrefix(notice, "没有同时包含全部词语的条文") || !strings.Contains(notice, relaxed.Relaxed.Dropped[0]) {
+			t.Errorf("relaxed notice %q; API dropped %v", notice, relaxed.Relaxed.Dropped)
+		}
+		if got := digits(p.text(".stats .total")); got != relaxed.Total {
+			t.Errorf("relaxed total shown %d, API %d", got, relaxed.Total)
+		}
+		p.shot("09a-relaxed")
+
 		p.open("/?q=" + q("量子纠缠") + "&city=" + q("嘉兴市"))
 		if got := p.text(".message-empty h2"); got != "没有找到与「量子纠缠」相符的条文" {
 			t.Errorf("no-results heading %q", got)

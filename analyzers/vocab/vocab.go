@@ -55,6 +55,31 @@ type Theme struct {
 	Description string
 }
 
+// WordClass is a group of everyday words with one meaning in a need. When
+// Means names a concept, any word of the class alone names it too (打针,
+// 疫苗 → 预防接种): the word is that concept in everyday speech.
+type WordClass struct {
+	Words []string
+	Means string
+}
+
+// UnmarshalYAML reads a class written as a list of words, or as a mapping
+// with the words and the concept they mean.
+func (w *WordClass) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.SequenceNode {
+		return n.Decode(&w.Words)
+	}
+	var f struct {
+		Words []string `yaml:"words"`
+		Means string   `yaml:"means"`
+	}
+	if err := n.Decode(&f); err != nil {
+		return err
+	}
+	w.Words, w.Means = f.Words, f.Means
+	return nil
+}
+
 // Concept is one notion of health policy with every phrasing that refers to
 // it. Phrasings are kept as written in the vocabulary file; matching uses
 // their normalised form (analyzers.Normalize).
@@ -81,6 +106,11 @@ type Vocabulary struct {
 	// concept. Every other phrasing belongs to exactly one concept, so that
 	// a match names its concept unambiguously.
 	Shared []string
+	// WordClasses groups everyday words that mean the same in a need
+	// (跨省, 外地, 异地; 钱, 费用): a query names a concept when its words
+	// cover, class by class, the words of one of the concept's everyday
+	// phrasings, in any order and with anything between them.
+	WordClasses []WordClass
 
 	byID map[string]int // index into Concepts; rebuilt by Parse
 }
@@ -111,10 +141,11 @@ type fileConcept struct {
 }
 
 type fileVocabulary struct {
-	Version  string        `yaml:"version"`
-	Themes   []fileTheme   `yaml:"themes"`
-	Shared   []string      `yaml:"shared"`
-	Concepts []fileConcept `yaml:"concepts"`
+	Version     string        `yaml:"version"`
+	Themes      []fileTheme   `yaml:"themes"`
+	Shared      []string      `yaml:"shared"`
+	WordClasses []WordClass   `yaml:"word_classes"`
+	Concepts    []fileConcept `yaml:"concepts"`
 }
 
 // Parse reads a vocabulary in the YAML format of vocabulary.yaml. Unknown
@@ -128,7 +159,7 @@ func Parse(data []byte) (*Vocabulary, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("parse vocabulary: %w", err)
 	}
-	v := &Vocabulary{Version: f.Version, Shared: f.Shared}
+	v := &Vocabulary{Version: f.Version, Shared: f.Shared, WordClasses: f.WordClasses}
 	for _, t := range f.Themes {
 		v.Themes = append(v.Themes, Theme{Name: t.Name, Description: t.Description})
 	}
@@ -280,6 +311,28 @@ func (v *Vocabulary) Validate() error {
 	}
 	if len(v.Themes) == 0 {
 		fail("no themes")
+	}
+
+	inClass := map[string]int{}
+	for i, class := range v.WordClasses {
+		if len(class.Words) < 2 {
+			fail("word class %d %v: a class needs two words or more", i, class.Words)
+		}
+		if class.Means != "" {
+			if _, ok := v.Concept(class.Means); !ok {
+				fail("word class %d %v means unknown concept %q", i, class.Words, class.Means)
+			}
+		}
+		for _, w := range class.Words {
+			n := analyzers.Normalize(w)
+			switch j, dup := inClass[n]; {
+			case strings.TrimSpace(n) == "":
+				fail("word class %d: an empty word", i)
+			case dup && j != i:
+				fail("word %q in word classes %d and %d; a word means one thing", w, j, i)
+			}
+			inClass[n] = i
+		}
 	}
 
 	ids := make(map[string]int, len(v.Concepts))

@@ -184,6 +184,13 @@ export class SearchView {
         '在上方输入检索词，或用左侧条件筛选全部条文；起草文件时，可把草稿粘贴到',
         h('a', { href: href(derive(st, { view: 'draft' })) }, '草稿找先例'), '，查找各地相近的表述。'));
     }
+    if (res.relaxed) {
+      // Nothing held every word: say so, and which words the best answer lacks.
+      const p = h('p', { class: 'notice notice-relaxed', role: 'status' }, res.relaxed.message || '没有同时包含全部词语的条文，以下条文包含其中大部分');
+      const dropped = (res.relaxed.dropped || []).filter(Boolean);
+      if (dropped.length) p.append('（首条未含：', ...joinList(dropped.map((w) => h('span', { class: 'term term-dropped' }, w))), '）');
+      out.push(p);
+    }
     const u = res.understood;
     if (st.expand === false) {
       out.push(h('p', { class: 'notice notice-expand' }, '已只按原词检索，未加入同义、相关词。',
