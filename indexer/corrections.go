@@ -64,13 +64,9 @@ func (c Corrections) Apply(doc *Document) {
 // merge adds e's non-empty fields to the correction kept for id.
 func (c Corrections) merge(id string, e ManifestEntry) {
 	old := c[id]
-	for _, f := range []struct{ dst, v *string }{
-		{&old.City, &e.City}, {&old.Province, &e.Province}, {&old.County, &e.County}, {&old.Level, &e.Level},
-		{&old.DocType, &e.DocType}, {&old.Issuer, &e.Issuer}, {&old.PubDate, &e.PubDate},
-		{&old.DocNumber, &e.DocNumber}, {&old.Title, &e.Title},
-	} {
-		if *f.v != "" {
-			*f.dst = *f.v
+	for _, f := range textFields {
+		if v := *f.entry(&e); v != "" {
+			*f.entry(&old) = v
 		}
 	}
 	if e.Year != 0 {

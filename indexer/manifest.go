@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/policysearch/policysearch/indexer/gazetteer"
@@ -108,15 +109,9 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 		}
 	}
 	src := Source{From: from, Evidence: e.File}
-	set("city", &doc.City, e.City, src)
-	set("province", &doc.Province, e.Province, src)
-	set("county", &doc.County, e.County, src)
-	set("level", &doc.Level, e.Level, src)
-	set("doc_type", &doc.DocType, e.DocType, src)
-	set("issuer", &doc.Issuer, e.Issuer, src)
-	set("pub_date", &doc.PubDate, e.PubDate, src)
-	set("doc_number", &doc.DocNumber, e.DocNumber, src)
-	set("title", &doc.Title, e.Title, src)
+	for _, f := range textFields {
+		set(f.name, f.doc(doc), *f.entry(&e), src)
+	}
 	if e.Year != 0 {
 		doc.Year = e.Year
 		doc.Provenance["year"] = src
@@ -150,31 +145,18 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 			delete(doc.Provenance, "county")
 		}
 	}
-	for _, f := range e.Clear {
-		cleared := Source{From: from, Evidence: "cleared"}
-		switch f {
-		case "city":
-			doc.City = ""
-		case "province":
-			doc.Province = ""
-		case "county":
-			doc.County = ""
-		case "level":
-			doc.Level = ""
-		case "year":
-			doc.Year = 0
-		case "doc_type":
-			doc.DocType = ""
-		case "issuer":
-			doc.Issuer = ""
-		case "pub_date":
-			doc.PubDate = ""
-		case "doc_number":
-			doc.DocNumber = ""
-		default:
+	for _, name := range e.Clear {
+		if !slices.Contains(ClearableFields, name) {
 			continue
 		}
-		doc.Provenance[f] = cleared
+		if name == "year" {
+			doc.Year = 0
+		} else if f, ok := textField(name); ok {
+			*f.doc(doc) = ""
+		} else {
+			continue
+		}
+		doc.Provenance[name] = Source{From: from, Evidence: "cleared"}
 	}
 	single := len(doc.Parts) <= 1
 	if single && len(doc.Parts) == 1 {
@@ -199,52 +181,54 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 	}
 }
 
+// textFields are the metadata fields held as text, with where a document
+// and a manifest entry keep each, so that code setting, clearing or
+// merging them names each field once.
+var textFields = []textFieldRef{
+	{"city", func(d *Document) *string { return &d.City }, func(e *ManifestEntry) *string { return &e.City }},
+	{"province", func(d *Document) *string { return &d.Province }, func(e *ManifestEntry) *string { return &e.Province }},
+	{"county", func(d *Document) *string { return &d.County }, func(e *ManifestEntry) *string { return &e.County }},
+	{"level", func(d *Document) *string { return &d.Level }, func(e *ManifestEntry) *string { return &e.Level }},
+	{"doc_type", func(d *Document) *string { return &d.DocType }, func(e *ManifestEntry) *string { return &e.DocType }},
+	{"issuer", func(d *Document) *string { return &d.Issuer }, func(e *ManifestEntry) *string { return &e.Issuer }},
+	{"pub_date", func(d *Document) *string { return &d.PubDate }, func(e *ManifestEntry) *string { return &e.PubDate }},
+	{"doc_number", func(d *Document) *string { return &d.DocNumber }, func(e *ManifestEntry) *string { return &e.DocNumber }},
+	{"title", func(d *Document) *string { return &d.Title }, func(e *ManifestEntry) *string { return &e.Title }},
+}
+
+// textFieldRef is where a document and a manifest entry keep one text
+// field.
+type textFieldRef struct {
+	name  string
+	doc   func(*Document) *string
+	entry func(*ManifestEntry) *string
+}
+
+// textField finds a text field by name.
+func textField(name string) (textFieldRef, bool) {
+	for _, f := range textFields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return textFieldRef{}, false
+}
+
 // Sets reports whether e sets field f.
 func (e ManifestEntry) Sets(f string) bool {
-	switch f {
-	case "city":
-		return e.City != ""
-	case "province":
-		return e.Province != ""
-	case "county":
-		return e.County != ""
-	case "level":
-		return e.Level != ""
-	case "year":
+	if f == "year" {
 		return e.Year != 0
-	case "doc_type":
-		return e.DocType != ""
-	case "issuer":
-		return e.Issuer != ""
-	case "pub_date":
-		return e.PubDate != ""
-	case "doc_number":
-		return e.DocNumber != ""
 	}
-	return false
+	tf, ok := textField(f)
+	return ok && *tf.entry(&e) != ""
 }
 
 // empty empties field f of e, so that a correction kept to clear it sets
 // no value for it.
 func (e *ManifestEntry) empty(f string) {
-	switch f {
-	case "city":
-		e.City = ""
-	case "province":
-		e.Province = ""
-	case "county":
-		e.County = ""
-	case "level":
-		e.Level = ""
-	case "year":
+	if f == "year" {
 		e.Year = 0
-	case "doc_type":
-		e.DocType = ""
-	case "issuer":
-		e.Issuer = ""
-	case "pub_date":
-		e.PubDate = ""
-	case "doc_number":
-		e.DocNumber = ""
+	} else if tf, ok := textField(f); ok {
+		*tf.entry(e) = ""
 	}
 }
