@@ -4,6 +4,7 @@ import { announce, copyText, h, keepFocus, marked, replace } from './dom.js';
 import { FACETS, FACET_LABELS, derive, hasFilters, href, searchParams, toggleFilter } from './state.js';
 import { badges, citation, count, crumbs, ms, provisionTitle } from './format.js';
 import { ThemeChart } from './chart.js';
+import { renderPager } from './pager.js';
 
 /** FACET_SHOWN is how many values a facet lists before "more". */
 const FACET_SHOWN = 8;
@@ -269,30 +270,9 @@ export class SearchView {
   }
 
   renderPager(st, res) {
-    const last = Math.max(1, Math.min(Math.ceil(res.total / res.size), Math.floor(MAX_WINDOW / res.size)));
-    if (last <= 1) {
-      replace(this.pager);
-      this.pager.hidden = true;
-      return;
-    }
-    this.pager.hidden = false;
-    const page = res.page;
-    const link = (p, label, cls, extra) => h('a', { href: href(derive(st, { page: p })), class: cls, 'data-scroll': 'results', ...extra }, label);
-    const items = [];
-    items.push(page > 1 ? link(page - 1, '上一页', 'pager-prev', { rel: 'prev' }) : h('span', { class: 'pager-prev disabled', 'aria-disabled': 'true' }, '上一页'));
-    const pages = new Set([1, last]);
-    for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= last) pages.add(p);
-    let prev = 0;
-    for (const p of [...pages].sort((a, b) => a - b)) {
-      if (p - prev > 1) items.push(h('span', { class: 'pager-gap', 'aria-hidden': 'true' }, '…'));
-      items.push(p === page
-        ? h('a', { href: href(derive(st, { page: p })), class: 'pager-page current', 'aria-current': 'page', 'aria-label': `第 ${p} 页，当前页` }, String(p))
-        : link(p, String(p), 'pager-page', { 'aria-label': `第 ${p} 页` }));
-      prev = p;
-    }
-    items.push(page < last ? link(page + 1, '下一页', 'pager-next', { rel: 'next' }) : h('span', { class: 'pager-next disabled', 'aria-disabled': 'true' }, '下一页'));
-    replace(this.pager, items);
+    renderPager(this.pager, st, res.page, Math.max(1, Math.min(Math.ceil(res.total / res.size), Math.floor(MAX_WINDOW / res.size))), false);
   }
+
 }
 
 /** hitCard renders one result. */
