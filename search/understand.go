@@ -456,8 +456,10 @@ func (c *composer) find(text string, already []vocab.Match) composedMatches {
 	words := map[string]string{} // key → the query word that holds it
 	var keys []string
 	for _, w := range c.cut(text) {
-		if k := c.key(w); k != "" {
-			if _, ok := words[k]; !ok {
+		// A query word counts whole and, like a phrasing's, as the two
+		// words it is made of (糖尿病 is also 糖尿 and 病).
+		for _, k := range append([]string{c.key(w)}, c.keys(w)...) {
+			if _, ok := words[k]; k != "" && !ok {
 				words[k] = w
 				keys = append(keys, k)
 			}
