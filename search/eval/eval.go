@@ -338,12 +338,37 @@ func (r *Report) Write(w io.Writer) {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%.3f\t%.3f\n", c, k, m.N, m.NDCG, m.Recall, m.MRR)
 		}
 	}
-	if len(r.Similar) > 0 {
-		fmt.Fprintln(tw, "\nsimilar\tcases\tRecall@5\tnDCG@5\tMRR")
-		for _, c := range sortedKeys(r.Similar) {
-			m := r.Similar[c]
-			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\n", c, m.N, m.Recall, m.NDCG, m.MRR)
+	_ = tw.Flush()
+	r.writeSimilar(w)
+}
+
+// writeSimilar prints the similar-provision figures: the mechanism's
+// beside the plain baseline's, on every case and on each batch.
+func (r *Report) writeSimilar(w io.Writer) {
+	if len(r.Similar) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nsimilar\tcases\tRecall@5\tnDCG@5\tMRR\tBM25 Recall@5\tBM25 nDCG@5\tBM25 MRR\tΔRecall@5\tΔnDCG@5")
+	for _, k := range sortedKeys(r.Similar) {
+		name, batch, _ := strings.Cut(k, "/")
+		if name == SimilarBaseline {
+			continue
 		}
+		m := r.Similar[k]
+		label := "all cases"
+		if batch != "" {
+			label = "cases " + batch + "…"
+		}
+		if name != SimilarName {
+			label = k
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f", label, m.N, m.Recall, m.NDCG, m.MRR)
+		base, ok := r.Similar[SimilarBaseline+strings.TrimPrefix(k, name)]
+		if name == SimilarName && ok {
+			fmt.Fprintf(tw, "\t%.3f\t%.3f\t%.3f\t%+.3f\t%+.3f", base.Recall, base.NDCG, base.MRR, m.Recall-base.Recall, m.NDCG-base.NDCG)
+		}
+		fmt.Fprintln(tw)
 	}
 	_ = tw.Flush()
 }
@@ -358,10 +383,20 @@ func (r *Report) WriteEach(w io.Writer, config string) {
 			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%s\n", s.ID, s.NDCG, s.Recall, s.Text)
 		}
 	}
-	for _, m := range r.Similar {
-		for _, s := range m.Each {
-			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%s\n", s.ID, s.NDCG, s.Recall, s.Text)
-		}
+	_ = tw.Flush()
+	m, ok := r.Similar[SimilarName]
+	if !ok {
+		return
+	}
+	base := map[string]Scored{}
+	for _, s := range r.Similar[SimilarBaseline].Each {
+		base[s.ID] = s
+	}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nid\tnDCG@5\trecall@5\tBM25 nDCG@5\tBM25 recall@5\tsource")
+	for _, s := range m.Each {
+		b := base[s.ID]
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%s\n", s.ID, s.NDCG, s.Recall, b.NDCG, b.Recall, s.Text)
 	}
 	_ = tw.Flush()
 }
