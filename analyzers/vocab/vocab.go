@@ -96,6 +96,18 @@ type Concept struct {
 	Weight float64
 }
 
+// Indicator is a measure that provisions set targets for and report
+// (家庭医生签约服务率, 孕产妇死亡率), with the names it is written under, so
+// that figures written under different names can be compared.
+type Indicator struct {
+	ID       string
+	Name     string   // the name figures are reported under
+	Synonyms []string // other names with the same meaning
+	// Unit is the unit a figure of this indicator has when the text omits
+	// it (孕产妇死亡率为0); "" when there is no default.
+	Unit string
+}
+
 // Vocabulary is the parsed vocabulary. Build it with Parse or Default; a
 // Vocabulary assembled in code should pass Validate before use.
 type Vocabulary struct {
@@ -111,6 +123,9 @@ type Vocabulary struct {
 	// cover, class by class, the words of one of the concept's everyday
 	// phrasings, in any order and with anything between them.
 	WordClasses []WordClass
+	// Indicators is the table of indicator names (see Indicator); each
+	// name, after normalisation, belongs to one indicator only.
+	Indicators []Indicator
 
 	byID map[string]int // index into Concepts; rebuilt by Parse
 }
@@ -140,12 +155,20 @@ type fileConcept struct {
 	Cues      *float64 `yaml:"cues"` // nil: DefaultWeight
 }
 
+type fileIndicator struct {
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Synonyms []string `yaml:"synonyms"`
+	Unit     string   `yaml:"unit"`
+}
+
 type fileVocabulary struct {
-	Version     string        `yaml:"version"`
-	Themes      []fileTheme   `yaml:"themes"`
-	Shared      []string      `yaml:"shared"`
-	WordClasses []WordClass   `yaml:"word_classes"`
-	Concepts    []fileConcept `yaml:"concepts"`
+	Version     string          `yaml:"version"`
+	Themes      []fileTheme     `yaml:"themes"`
+	Shared      []string        `yaml:"shared"`
+	WordClasses []WordClass     `yaml:"word_classes"`
+	Concepts    []fileConcept   `yaml:"concepts"`
+	Indicators  []fileIndicator `yaml:"indicators"`
 }
 
 // Parse reads a vocabulary in the YAML format of vocabulary.yaml. Unknown
@@ -178,6 +201,9 @@ func Parse(data []byte) (*Vocabulary, error) {
 			Themes:    c.Themes,
 			Weight:    w,
 		})
+	}
+	for _, in := range f.Indicators {
+		v.Indicators = append(v.Indicators, Indicator(in))
 	}
 	v.reindex()
 	v.completeRelations()
@@ -289,7 +315,9 @@ func (c Concept) phrasings() []phrasing {
 //   - a phrasing shared by two concepts only if every use is everyday and
 //     it is listed in Shared (and each Shared entry is so shared);
 //   - broader/narrower ids that exist, are not the concept itself, appear
-//     at both ends of the relation, and no concept its own ancestor.
+//     at both ends of the relation, and no concept its own ancestor;
+//   - indicator ids unique ascii slugs, each with a name, and no name or
+//     synonym (normalised) given to two indicators or twice to one.
 func (v *Vocabulary) Validate() error {
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -445,7 +473,44 @@ func (v *Vocabulary) Validate() error {
 	if cycle := broaderCycle(v.Concepts, ids); cycle != "" {
 		fail("broader relations form a cycle through %q", cycle)
 	}
+	errs = append(errs, validateIndicators(v.Indicators)...)
 	return errors.Join(errs...)
+}
+
+// validateIndicators checks the indicator table: a name must lead to one
+// indicator, or figures of two measures would be compared as one.
+func validateIndicators(inds []Indicator) []error {
+	var errs []error
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	ids := make(map[string]bool, len(inds))
+	names := make(map[string]string) // normalised name → indicator id
+	for i, in := range inds {
+		if !idPattern.MatchString(in.ID) {
+			fail("indicator %d: id %q is not an ascii slug", i, in.ID)
+		}
+		if ids[in.ID] {
+			fail("indicator %q: id used twice", in.ID)
+		}
+		ids[in.ID] = true
+		if strings.TrimSpace(in.Name) == "" {
+			fail("indicator %q: no name", in.ID)
+		}
+		for _, n := range append([]string{in.Name}, in.Synonyms...) {
+			k := analyzers.Normalize(n)
+			if k == "" {
+				fail("indicator %q: an empty synonym", in.ID)
+				continue
+			}
+			switch prev, dup := names[k]; {
+			case dup && prev == in.ID:
+				fail("indicator %q: name %q given twice", in.ID, n)
+			case dup:
+				fail("indicator name %q used by %q and %q; a name means one indicator", n, prev, in.ID)
+			}
+			names[k] = in.ID
+		}
+	}
+	return errs
 }
 
 type owner struct {

@@ -19,6 +19,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	baseline := fs.String("write-baseline", "", "also write the summary figures to this file (the committed baseline is testdata/eval/baseline.json)")
 	each := fs.String("each", "", "also list every query's figures in this configuration (e.g. keyword), weakest first")
+	indicatorSet := fs.String("indicators", filepath.FromSlash(eval.IndicatorsPath), "labelled indicator figures to score the indicator extraction on (\"\" to skip)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,12 +53,22 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("write baseline: %w", err)
 		}
 	}
+	full := eval.WithIndicators{Report: rep}
+	if *indicatorSet != "" {
+		if full.Indicators, err = eval.RunIndicators(*indicatorSet); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return enc.Encode(full)
 	}
 	rep.Write(stdout)
+	if full.Indicators != nil {
+		fmt.Fprintln(stdout)
+		eval.WriteIndicators(stdout, full.Indicators)
+	}
 	if *each != "" {
 		fmt.Fprintln(stdout)
 		rep.WriteEach(stdout, *each)
