@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/policysearch/policysearch/indexer/indicators"
 	"github.com/policysearch/policysearch/indexer/themes"
 )
 
@@ -21,13 +22,19 @@ type Pipeline struct {
 	Themes *themes.Classifier
 }
 
-// Prepare adds themes, with the cues that fired, to every provision of doc.
+// Prepare adds themes, with the cues that fired, and indicators to every
+// provision of doc, and gathers the indicators on the document.
 func (p *Pipeline) Prepare(doc *Document) {
+	doc.Indicators = nil
 	for i := range doc.Provisions {
 		pr := &doc.Provisions[i]
 		res := p.Themes.ClassifyWithContext(pr.Text, pr.HeadingPath)
 		pr.Themes = res.Themes
 		pr.ThemeCues = res.Cues
+		pr.Indicators = indicators.Extract(pr.Text, indicators.Context{DocType: pr.DocType, Year: pr.Year})
+		for _, in := range pr.Indicators {
+			doc.Indicators = append(doc.Indicators, IndicatorRecord{Indicator: in, Provision: pr.ID, Year: pr.Year, DocType: pr.DocType})
+		}
 	}
 }
 

@@ -2,6 +2,8 @@
 // and themes, and writes them to the bleve index.
 package indexer
 
+import "github.com/policysearch/policysearch/indexer/indicators"
+
 // Document is one source file after cleaning and structural analysis.
 type Document struct {
 	// ID is stable for the same normalised content: re-ingesting a file
@@ -38,6 +40,9 @@ type Document struct {
 	// year, doc_type, issuer, pub_date, doc_number, title), where its
 	// value came from, so that a wrong value can be traced and corrected.
 	Provenance map[string]Source `json:"provenance,omitempty"`
+	// Indicators gathers the figures of every provision, so that the
+	// document's record alone answers indicator listings.
+	Indicators []IndicatorRecord `json:"indicators,omitempty"`
 	Provisions []Provision       `json:"provisions,omitempty"`
 }
 
@@ -111,4 +116,17 @@ type Provision struct {
 	Themes []string `json:"themes,omitempty"`
 	// ThemeCues says, per theme, which cue terms fired: the explanation.
 	ThemeCues map[string][]string `json:"theme_cues,omitempty"`
+	// Indicators are the figures of the text that state a target or a
+	// result (签约服务率达到40%以上), with their spans in Text.
+	Indicators []indicators.Indicator `json:"indicators,omitempty"`
+}
+
+// IndicatorRecord is one figure of a document with the provision it is
+// in and that provision's part's year and type: what the indicator tables
+// list and compare.
+type IndicatorRecord struct {
+	indicators.Indicator
+	Provision string `json:"provision"`
+	Year      int    `json:"year,omitempty"`
+	DocType   string `json:"doc_type,omitempty"`
 }

@@ -65,7 +65,8 @@ func viewOf(doc indexer.Document) *DocumentView {
 		Outline:      outline(doc.Provisions),
 		Provisions:   doc.Provisions,
 	}
-	v.DocumentInfo.Provisions = nil
+	// Each provision carries its own figures.
+	v.DocumentInfo.Provisions, v.DocumentInfo.Indicators = nil, nil
 	v.Missing = doc.Missing()
 	return v
 }

@@ -107,6 +107,10 @@ type Request struct {
 	// NoCache walks the index even when the matches of this query are
 	// cached (HTTP Cache-Control: no-cache; benchmarks of the walk).
 	NoCache bool `json:"-"`
+	// Depth, when above MaxWindow, is how deep page × size may reach
+	// instead: for a caller that reads every page of a long list (an
+	// export), which bounds it itself.
+	Depth int `json:"-"`
 }
 
 // Hit is one provision in a result list.
@@ -180,7 +184,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	if err := validateFilters(filters); err != nil {
 		return nil, err
 	}
-	page, size, err := pageAndSize(r.Page, r.Size)
+	page, size, err := pageAndSize(r.Page, r.Size, max(MaxWindow, r.Depth))
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +402,8 @@ func validateFilters(f Filters) error {
 	return nil
 }
 
-func pageAndSize(page, size int) (int, int, error) {
+// pageAndSize checks paging; window bounds page × size.
+func pageAndSize(page, size, window int) (int, int, error) {
 	if page == 0 {
 		page = 1
 	}
@@ -411,8 +416,8 @@ func pageAndSize(page, size int) (int, int, error) {
 	if size < 1 || size > MaxSize {
 		return 0, 0, &RequestError{Field: "size", Msg: fmt.Sprintf("must be between 1 and %d", MaxSize)}
 	}
-	if page*size > MaxWindow {
-		return 0, 0, &RequestError{Field: "page", Msg: fmt.Sprintf("page × size may not exceed %d; narrow the query or add filters", MaxWindow)}
+	if page > window || page*size > window {
+		return 0, 0, &RequestError{Field: "page", Msg: fmt.Sprintf("page × size may not exceed %d; narrow the query or add filters", window)}
 	}
 	return page, size, nil
 }

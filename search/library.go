@@ -109,8 +109,11 @@ type CoverageResponse struct {
 // libDoc is a document as the library holds it: its record, with what
 // filtering and sorting read worked out once.
 type libDoc struct {
-	info    indexer.DocumentInfo
-	missing []string
+	info indexer.DocumentInfo
+	// indicators are the document's figures, kept apart from info so that
+	// listings do not carry them.
+	indicators []indexer.IndicatorRecord
+	missing    []string
 	// vals holds, per facet of LibraryFacets, the number of the document's
 	// value in the state's table of that facet's values (-1: none).
 	vals     [numLibraryFacets]int32
@@ -169,7 +172,8 @@ func newLibraryState(key string, infos []indexer.DocumentInfo) *libraryState {
 	}
 	for i, info := range infos {
 		d := &st.docs[i]
-		d.info, d.missing = info, info.Missing()
+		d.info, d.missing, d.indicators = info, info.Missing(), info.Indicators
+		d.info.Indicators = nil
 		d.text = analyzers.Normalize(info.Title + "\n" + info.Issuer + "\n" + info.File)
 		if info.Year > 0 {
 			d.yearText = strconv.Itoa(info.Year)

@@ -240,6 +240,7 @@ func TestLibraryFollowsWrites(t *testing.T) {
 		}
 		var out []string
 		for _, d := range infos {
+			d.Indicators = nil // listings leave a document's figures out
 			b, _ := json.Marshal(d)
 			out = append(out, string(b))
 		}

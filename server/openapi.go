@@ -9,6 +9,7 @@ import (
 
 	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/search"
+	"github.com/policysearch/policysearch/server/export"
 )
 
 // obj is a JSON object in the OpenAPI document.
@@ -176,6 +177,24 @@ func (s *Server) openAPIPaths() obj {
 	}
 	searchParams = append(searchParams, facetParams()...)
 
+	// An export takes the search's parameters but its paging, and a format.
+	var exportParamDocs []any
+	for _, p := range searchParams {
+		if n := p.(obj)["name"]; n != "page" && n != "size" {
+			exportParamDocs = append(exportParamDocs, p)
+		}
+	}
+	exportParamDocs = append(exportParamDocs, param("format", "query",
+		"csv (UTF-8 with a byte-order mark, CRLF line ends, so that Excel reads Chinese correctly) or xlsx. "+
+			"Without it the Accept header chooses (text/csv or "+export.MediaTypeXLSX+"); CSV otherwise.",
+		obj{"type": "string", "enum": []string{string(export.CSV), string(export.XLSX)}}, false))
+	exportHeaders := obj{
+		"Content-Disposition": obj{"description": "attachment, named after the query and the day (policysearch-医共体-2026-12-07.csv) in filename* (UTF-8), with an ASCII filename for older clients.", "schema": str()},
+		headerTotalCount:      obj{"description": "How many provisions the search finds.", "schema": integer()},
+		headerExportRows:      obj{"description": fmt.Sprintf("How many rows the file holds: every hit, or the first %d when the search finds more.", s.cfg.ExportMaxRows), "schema": integer()},
+		headerExportTruncated: obj{"description": "true when the cap cut the list: narrow the query or add filters to export the rest.", "schema": boolean()},
+	}
+
 	similarParams := []any{id, size,
 		param("exclude_same_doc", "query", "Leave out provisions of the source's own document (default true).", obj{"type": "boolean", "default": true}, false),
 	}
@@ -256,6 +275,26 @@ func (s *Server) openAPIPaths() obj {
 				"Any other query parameter is refused (400 unknown_facet).",
 			"operationId": "search", "security": public, "parameters": searchParams,
 			"responses": responses(obj{"200": jsonResponse("A page of hits.", "SearchResponse")}, reads...),
+		}},
+		"/api/search/export": obj{"get": obj{
+			"summary": "Export every hit of a search as CSV or XLSX.",
+			"description": fmt.Sprintf("Every hit of the search the same parameters make on /api/search, in rank order, up to %d rows "+
+				"(X-Export-Truncated says when the cap cut the list). One row per provision: 序号, 标题 (the document's title), 省份, 城市, 县区, 层级, 年份, 文种, "+
+				"发文机关, 文号, 条号 (the provision's number as written), 章节 (the heading path joined by ›), 引用 (the citation, 《title》二、6), "+
+				"正文 (the full text), 主题 (themes joined by 、), 链接 (the provision in the web interface). "+
+				"CSV is streamed as the hits are read; a CSV cell beginning with =, +, - or @ gets a leading ' so that a spreadsheet does not take it for a formula. "+
+				"XLSX is sent once complete (a zip cannot be read before its end), its header row bold and frozen. "+
+				"A failure after the file has begun cuts the connection, so that an incomplete file never looks complete. "+
+				"Errors before it are JSON, as elsewhere; any other query parameter is refused (400 unknown_facet).", s.cfg.ExportMaxRows),
+			"operationId": "exportSearch", "security": public, "parameters": exportParamDocs,
+			"responses": responses(obj{"200": obj{
+				"description": "The file, as an attachment.",
+				"headers":     exportHeaders,
+				"content": obj{
+					"text/csv":           obj{"schema": obj{"type": "string"}},
+					export.MediaTypeXLSX: obj{"schema": obj{"type": "string", "format": "binary"}},
+				},
+			}}, reads...),
 		}},
 		"/api/info": obj{"get": obj{
 			"summary": "What the server holds and offers: counts, search modes, the default mode, the embedder.", "operationId": "info", "security": public,

@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/policysearch/policysearch/search"
+	"github.com/policysearch/policysearch/server/export"
 )
 
 // Defaults for the zero values of Config.
@@ -54,6 +55,9 @@ type Config struct {
 	// Workers is how many queries are worked on at once; the others wait
 	// their turn, first come first served. 0 means one per CPU.
 	Workers int
+	// ExportMaxRows caps the rows of a search export; 0 means
+	// export.MaxRows (10,000).
+	ExportMaxRows int
 }
 
 func (c Config) withDefaults() Config {
@@ -77,6 +81,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.ExportMaxRows <= 0 {
+		c.ExportMaxRows = export.MaxRows
 	}
 	return c
 }
@@ -186,6 +193,9 @@ func (s *Server) routesInit() {
 	e.HEAD("/assets/*", s.webAsset, read...)
 
 	e.GET("/api/search", s.search, query...)
+	// An export takes a query's turn per page of hits (queuedSource), not
+	// for its whole length, and may take as long as a write.
+	e.GET("/api/search/export", s.exportSearch, s.requireEngine, s.timeout(s.cfg.WriteTimeout))
 	e.GET("/api/facets", s.facets, query...)
 	e.GET("/api/info", s.info, api...)
 	e.GET("/api/documents", s.documents, api...)

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"html"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/policysearch/policysearch/search"
+	"github.com/policysearch/policysearch/server/export"
 )
 
 func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,7 +27,13 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		filters[f] = m
 		fs.Var(m, strings.ReplaceAll(f, "_", "-"), "filter by "+f+" (repeatable)")
 	}
-	asJSON := fs.Bool("json", false, "print the full response as JSON")
+	format := fs.String("format", "text", "text (a page of results), json (the page's full response), csv or xlsx (every hit, up to --max-rows)")
+	asJSON := fs.Bool("json", false, "the same as --format json")
+	output := fs.String("output", "", "write to this file instead of standard output (xlsx needs it, or standard output redirected)")
+	fs.StringVar(output, "o", "", "the same as --output")
+	maxRows := fs.Int("max-rows", export.MaxRows, "most rows of a csv or xlsx export")
+	baseURL := fs.String("base-url", envDefault("base-url", "http://"+envDefault("addr", "127.0.0.1:8080")),
+		"address of the web interface that an export's links point to (env POLICYSEARCH_BASE_URL)")
 	size := fs.Int("size", 10, "results per page")
 	page := fs.Int("page", 1, "page number")
 	sortBy := fs.String("sort", search.SortRelevance, "relevance, year_desc or year_asc")
@@ -33,6 +43,22 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	q := strings.Join(fs.Args(), " ")
+	if *asJSON {
+		*format = "json"
+	}
+	var table export.Format
+	switch *format {
+	case "text", "json":
+	default:
+		f, err := export.ParseFormat(*format)
+		if err != nil {
+			return fmt.Errorf("--format: %q is not text, json, csv or xlsx", *format)
+		}
+		table = f
+		if table == export.XLSX && *output == "" && isTerminal(stdout) {
+			return errors.New("an XLSX file is binary: give --output FILE or redirect standard output")
+		}
+	}
 	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
@@ -44,17 +70,86 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for f, m := range filters {
 		req.Filters.Add(f, *m...)
 	}
+	if table != "" {
+		return exportSearch(ctx, a.engine, req, table, *maxRows, *baseURL, *output, stdout, stderr)
+	}
 	res, err := a.engine.Search(ctx, req)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if *output != "" {
+		f, err := os.Create(*output)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		stdout = f
+	}
+	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
 	printResults(stdout, res)
+	if f, ok := stdout.(*os.File); ok && *output != "" {
+		return f.Close()
+	}
+	return nil
+}
+
+// exportSearch writes every hit of a search, up to maxRows, as a CSV or
+// XLSX file to path, or to stdout when path is empty, and says on stderr
+// how many it wrote.
+func exportSearch(ctx context.Context, e *search.Engine, req search.Request, format export.Format, maxRows int, base, path string, stdout, stderr io.Writer) (err error) {
+	if maxRows < 1 {
+		return errors.New("--max-rows must be 1 or more")
+	}
+	x, err := export.StartSearch(ctx, e, req, maxRows, base)
+	if err != nil {
+		return err
+	}
+	out := stdout
+	if path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				_ = os.Remove(path) // an incomplete file must not pass for an export
+			}
+		}()
+		out = f
+	}
+	w := bufio.NewWriterSize(out, 64<<10)
+	t, err := export.NewTable(format, w, export.SearchSheet, export.SearchColumns)
+	if err != nil {
+		return err
+	}
+	n, err := x.Write(ctx, t)
+	if err != nil {
+		t.Discard()
+		return err
+	}
+	if err := t.Close(); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write export: %w", err)
+	}
+	where := "standard output"
+	if path != "" {
+		where = path
+	}
+	fmt.Fprintf(stderr, "exported %d of %d provisions to %s", n, x.Total, where)
+	if x.Truncated {
+		fmt.Fprintf(stderr, " (cut at --max-rows %d; narrow the query or add filters for the rest)", maxRows)
+	}
+	fmt.Fprintln(stderr)
 	return nil
 }
 

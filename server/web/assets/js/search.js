@@ -12,6 +12,8 @@ const FACET_SHOWN = 8;
 const SHORT_TEXT = 240;
 /** MAX_WINDOW mirrors the server's bound on page × size. */
 const MAX_WINDOW = 5000;
+/** EXPORT_MAX mirrors the server's cap on the rows of an export. */
+const EXPORT_MAX = 10000;
 const MODE_NAMES = { keyword: '关键词检索', semantic: '语义检索', hybrid: '混合检索' };
 
 export class SearchView {
@@ -40,8 +42,13 @@ export class SearchView {
     this.message = h('div', { class: 'message', hidden: true });
     this.hits = h('ol', { class: 'hits', 'aria-labelledby': 'results-title' }, skeleton());
     this.pager = h('nav', { class: 'pager', 'aria-label': '分页' });
+    // Downloads of every hit of the search, not only the page shown.
+    this.exportLinks = ['csv', 'xlsx'].map((format) => h('a', {
+      class: 'export-link', download: '', dataset: { format },
+    }, format === 'csv' ? '导出 CSV' : '导出 Excel'));
+    this.exports = h('div', { class: 'export-links', role: 'group', 'aria-label': '导出检索结果' }, this.exportLinks);
     this.resultsTop = h('div', { class: 'results-head' },
-      h('div', { class: 'results-heading' }, this.heading, this.stats),
+      h('div', { class: 'results-heading' }, this.heading, this.stats, this.exports),
       h('div', { class: 'results-controls' },
         h('label', { class: 'visually-hidden', for: 'sort' }, '排序'), this.sortSelect,
         h('label', { class: 'visually-hidden', for: 'size' }, '每页条数'), this.sizeSelect));
@@ -72,12 +79,14 @@ export class SearchView {
     this.sizeSelect.value = String(st.size);
     this.heading.textContent = st.q ? `「${st.q}」的检索结果` : hasFilters(st) ? '按条件浏览条文' : '浏览全部条文';
     this.renderChips(st);
+    this.renderExports(st, null);
     this.hits.classList.add('stale');
     const res = await api.get('/api/search', searchParams(st), signal);
     this.last = res;
     this.lastState = st;
     this.hits.classList.remove('stale');
     this.renderStats(st, res);
+    this.renderExports(st, res);
     keepFocus(this.facetsBody, () => this.renderFacets(st, res.facets || {}));
     this.renderNotices(st, res);
     this.renderHits(st, res);
@@ -120,6 +129,21 @@ export class SearchView {
     parts.push(h('span', { class: 'took' }, `用时 ${ms(res.took_ms)} 毫秒`));
     if (res.mode && MODE_NAMES[res.mode]) parts.push(h('span', { class: 'mode-used' }, MODE_NAMES[res.mode]));
     replace(this.stats, parts);
+  }
+
+  /** renderExports points the download links at the current search; res (null while loading) gives the count. */
+  renderExports(st, res) {
+    const total = res ? res.total : null;
+    this.exports.hidden = total === 0;
+    for (const a of this.exportLinks) {
+      const name = a.dataset.format === 'csv' ? 'CSV' : 'Excel';
+      const what = total === null ? '全部检索结果'
+        : total > EXPORT_MAX ? `前 ${count(EXPORT_MAX)} 条（共 ${count(total)} 条，导出上限 ${count(EXPORT_MAX)} 条）`
+          : `全部 ${count(total)} 条`;
+      a.href = exportHref(st, a.dataset.format);
+      a.title = `将${what}导出为 ${name} 文件（每次最多 ${count(EXPORT_MAX)} 条）`;
+      a.setAttribute('aria-label', `导出 ${name}：${what}，每次最多 ${count(EXPORT_MAX)} 条`);
+    }
   }
 
   renderChips(st) {
@@ -355,4 +379,14 @@ function skeleton() {
   return Array.from({ length: 4 }, () => h('li', { class: 'hit skeleton', 'aria-hidden': 'true' },
     h('div', { class: 'sk sk-line short' }), h('div', { class: 'sk sk-line title' }),
     h('div', { class: 'sk sk-line' }), h('div', { class: 'sk sk-line' }), h('div', { class: 'sk sk-line half' })));
+}
+
+/** exportHref is the export of every hit of a state's search: its query, filters, mode, order and expansion, without paging. */
+export function exportHref(st, format) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(searchParams(st, { format }))) {
+    if (k === 'page' || k === 'size') continue;
+    for (const x of [].concat(v)) if (x !== '' && x !== undefined) u.append(k, String(x));
+  }
+  return '/api/search/export?' + u;
 }
