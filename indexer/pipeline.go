@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/policysearch/policysearch/indexer/indicators"
 	"github.com/policysearch/policysearch/indexer/themes"
@@ -33,7 +35,9 @@ func (p *Pipeline) Prepare(doc *Document) {
 		pr.ThemeCues = res.Cues
 		pr.Indicators = indicators.Extract(pr.Text, indicators.Context{DocType: pr.DocType, Year: pr.Year})
 		for _, in := range pr.Indicators {
-			doc.Indicators = append(doc.Indicators, IndicatorRecord{Indicator: in, Provision: pr.ID, Year: pr.Year, DocType: pr.DocType})
+			r := IndicatorRecord{Indicator: in, Provision: pr.ID, Year: pr.Year, DocType: pr.DocType}
+			r.Excerpt, r.ExcerptStart, r.ExcerptEnd = excerptAround(pr.Text, in.Start, in.End)
+			doc.Indicators = append(doc.Indicators, r)
 		}
 	}
 }
@@ -150,6 +154,36 @@ func (p *Pipeline) read(ctx context.Context, fsys fs.FS, files []corpusFile, man
 		}
 	}
 }
+
+// excerptAround returns the text around text[start:end]: the clause it is
+// in, at most excerptRunes characters before it and a few after, and the
+// span's offsets in the excerpt.
+func excerptAround(text string, start, end int) (string, int, int) {
+	if start < 0 || end > len(text) || start > end {
+		return "", 0, 0
+	}
+	from := start
+	for n := 0; from > 0 && n < excerptRunes; n++ {
+		r, size := utf8.DecodeLastRuneInString(text[:from])
+		if strings.ContainsRune("。；;！？\n", r) {
+			break
+		}
+		from -= size
+	}
+	to := end
+	for n := 0; to < len(text) && n < 12; n++ {
+		r, size := utf8.DecodeRuneInString(text[to:])
+		to += size
+		if strings.ContainsRune("。；;，,！？\n", r) {
+			break
+		}
+	}
+	return text[from:to], start - from, end - from
+}
+
+// excerptRunes is how far back an excerpt reaches for the name of the
+// measure a figure belongs to.
+const excerptRunes = 48
 
 // BuildProgress says how far a build from a corpus folder has got.
 type BuildProgress struct {

@@ -129,4 +129,9 @@ type IndicatorRecord struct {
 	Provision string `json:"provision"`
 	Year      int    `json:"year,omitempty"`
 	DocType   string `json:"doc_type,omitempty"`
+	// Excerpt is the text around the figure, which sits at ExcerptStart
+	// to ExcerptEnd (byte offsets in Excerpt), for tables to show it.
+	Excerpt      string `json:"excerpt"`
+	ExcerptStart int    `json:"excerpt_start"`
+	ExcerptEnd   int    `json:"excerpt_end"`
 }

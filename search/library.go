@@ -159,8 +159,9 @@ type libraryState struct {
 	// values holds, per facet, the distinct values the documents have.
 	values [numLibraryFacets][]string
 
-	mu     sync.Mutex
-	orders map[string][]int32 // sort order → document positions, made on first use
+	mu      sync.Mutex
+	orders  map[string][]int32 // sort order → document positions, made on first use
+	figures []IndicatorRow     // every document's figures, made on first use
 }
 
 // newLibraryState holds the documents' records for paging and counting.

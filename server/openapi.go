@@ -104,6 +104,32 @@ func uploadContent(multipartProps obj) obj {
 	return c
 }
 
+// indicatorParamDocs describes the indicator table's filters and, for a
+// listing (paged), its paging.
+func indicatorParamDocs(paged bool) []any {
+	desc := map[string]string{
+		search.FacetIndicator: "Normalised indicator name (GET /api/indicators/names).",
+		search.FacetProvince:  "Province (浙江省; 浙江 matches too).",
+		search.FacetCity:      "City (嘉兴市; 嘉兴 matches too).",
+		search.FacetCounty:    "County-level division (德清县).",
+		search.FacetLevel:     "Level of the issuer: 省级, 市级 or 县级.",
+		search.FacetYear:      "Year of the figure's document part (2020) or inclusive range (2019-2021).",
+		search.FacetKind:      "target or achieved.",
+	}
+	out := []any{param("q", "query", "Figures whose measure this names: an indicator's name or synonym, or part of the name as written.", str(), false)}
+	if paged {
+		out = append(out,
+			param("page", "query", "Page, from 1.", obj{"type": "integer", "minimum": 1, "default": 1}, false),
+			param("size", "query", "Figures per page.", obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": 50}, false))
+	}
+	for _, f := range search.IndicatorFacets {
+		p := param(f, "query", desc[f]+" Repeat for OR within the filter; filters combine with AND.", array(str()), false)
+		p["style"], p["explode"] = "form", true
+		out = append(out, p)
+	}
+	return out
+}
+
 // libraryParamDocs describes the library's filters and, for a listing
 // (paged), its paging, order and title query.
 func libraryParamDocs(paged bool) []any {
@@ -296,6 +322,34 @@ func (s *Server) openAPIPaths() obj {
 				},
 			}}, reads...),
 		}},
+		"/api/indicators": obj{"get": obj{
+			"summary": "Figures the documents set as targets or report as results, with their documents' place and year.",
+			"description": "Each figure: the measure under its normalised name (the vocabulary's indicator table; 签约率 and 家庭医生签约服务率 meet) " +
+				"and as written, value (and upper end of a range), unit, comparator (≥, ≤, =, range), kind (target or achieved), population, " +
+				"the provision, its part's year and type, and an excerpt with the figure's span. Sorted by indicator, place and year.",
+			"operationId": "listIndicators", "security": public, "parameters": indicatorParamDocs(true),
+			"responses": responses(obj{"200": jsonResponse("A page of figures and the facets of every figure the request keeps.", "IndicatorList")}, "BadRequest", "NotReady"),
+		}},
+		"/api/indicators/names": obj{"get": obj{
+			"summary": "The normalised indicators the documents state, with counts.", "operationId": "indicatorNames", "security": public,
+			"responses": responses(obj{"200": jsonResponse("Indicators, those of the vocabulary's table first, most places first.", "IndicatorNames")}, "BadRequest", "NotReady"),
+		}},
+		"/api/indicators/export": obj{"get": obj{
+			"summary": "Export the figures a request keeps as CSV or XLSX.",
+			"description": fmt.Sprintf("Up to %d rows: 指标, 原文名称, 类型 (目标/实际), 比较, 数值, 上限, 单位, 人群, 省份, 城市, 县区, 年份, 文件, 原文, 链接. "+
+				"Headers as for the search export.", s.cfg.ExportMaxRows),
+			"operationId": "exportIndicators", "security": public,
+			"parameters": append(indicatorParamDocs(false), param("format", "query", "csv or xlsx; without it, the Accept header, else csv.",
+				obj{"type": "string", "enum": []string{"csv", "xlsx"}}, false)),
+			"responses": responses(obj{"200": obj{
+				"description": "The file, as an attachment.",
+				"headers":     exportHeaders,
+				"content": obj{
+					"text/csv":           obj{"schema": obj{"type": "string"}},
+					export.MediaTypeXLSX: obj{"schema": obj{"type": "string", "format": "binary"}},
+				},
+			}}, "BadRequest", "NotReady"),
+		}},
 		"/api/info": obj{"get": obj{
 			"summary": "What the server holds and offers: counts, search modes, the default mode, the embedder.", "operationId": "info", "security": public,
 			"responses": responses(obj{"200": jsonResponse("Server information.", "Info")}, reads...),
@@ -478,6 +532,19 @@ func (s *Server) openAPIComponents() obj {
 				"no_place": obj{"type": "integer", "description": "Of them, documents without the place asked for."},
 				"no_year":  obj{"type": "integer", "description": "Of them, documents without a year."},
 			}, "by", "years", "rows", "total", "no_place", "no_year"),
+			"IndicatorList": object(obj{"total": integer(), "page": integer(), "size": integer(),
+				"rows": array(object(obj{
+					"indicator": str(), "id": str(), "written": str(), "value": number(), "upper": number(), "unit": str(),
+					"comparator": obj{"type": "string", "enum": []string{"≥", "≤", "=", "range"}},
+					"kind":       obj{"type": "string", "enum": []string{"target", "achieved"}},
+					"population": str(), "start": integer(), "end": integer(), "provision": str(), "year": integer(), "doc_type": str(),
+					"excerpt": str(), "excerpt_start": integer(), "excerpt_end": integer(),
+					"doc_id": str(), "doc_title": str(), "province": str(), "city": str(), "county": str(), "level": str(),
+				}, "indicator", "value", "unit", "comparator", "kind", "provision")),
+				"facets": facets}, "total", "page", "size", "rows"),
+			"IndicatorNames": object(obj{"total": integer(), "names": array(object(obj{
+				"indicator": str(), "id": str(), "synonyms": strs, "count": integer(), "targets": integer(), "achieved": integer(), "places": integer(),
+			}, "indicator", "count"))}, "total", "names"),
 			"Correction": object(obj{
 				"clear": obj{"type": "array", "items": obj{"type": "string", "enum": indexer.ClearableFields},
 					"description": "Fields to empty (a wrong value read from the text); a field may not be both set and cleared."},
