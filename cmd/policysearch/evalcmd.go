@@ -44,19 +44,19 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	full := eval.WithIndicators{Report: rep}
+	if *indicatorSet != "" {
+		if full.Indicators, err = eval.RunIndicators(*indicatorSet); err != nil {
+			return err
+		}
+	}
 	if *baseline != "" {
-		raw, err := json.MarshalIndent(rep.Summary(), "", "  ")
+		raw, err := json.MarshalIndent(eval.WithIndicators{Report: rep.Summary(), Indicators: full.Indicators}, "", "  ")
 		if err != nil {
 			return err
 		}
 		if err := os.WriteFile(*baseline, append(raw, '\n'), 0o644); err != nil {
 			return fmt.Errorf("write baseline: %w", err)
-		}
-	}
-	full := eval.WithIndicators{Report: rep}
-	if *indicatorSet != "" {
-		if full.Indicators, err = eval.RunIndicators(*indicatorSet); err != nil {
-			return err
 		}
 	}
 	if *asJSON {
