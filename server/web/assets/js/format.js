@@ -117,3 +117,34 @@ export function queryTerms(q) {
   }
   return out;
 }
+
+/** KIND_LABELS name a figure's kind: a target set, or a result reported. */
+export const KIND_LABELS = { target: '目标', achieved: '实际' };
+
+/** number writes a figure's number as documents do: no trailing zeros, digits grouped. */
+export function number(v) {
+  return Number(v).toLocaleString('zh-CN', { maximumFractionDigits: 4 });
+}
+
+/**
+ * figureValue writes a figure with its comparator and unit: ≥40%, ≤10‰,
+ * 39.16%, 40–50%. "=" is left out, as a reported figure reads without it.
+ */
+export function figureValue(f) {
+  const unit = f.unit || '';
+  if (f.comparator === 'range') return `${number(f.value)}–${number(f.upper)}${unit}`;
+  const cmp = f.comparator === '≥' || f.comparator === '≤' ? f.comparator : '';
+  return `${cmp}${number(f.value)}${unit}`;
+}
+
+/**
+ * byteSplit cuts text at UTF-8 byte offsets [start, end) into before, the
+ * span and after: the API counts bytes, JavaScript strings UTF-16 units.
+ */
+export function byteSplit(text, start, end) {
+  const bytes = new TextEncoder().encode(text || '');
+  const dec = new TextDecoder();
+  const a = Math.max(0, Math.min(start, bytes.length));
+  const b = Math.max(a, Math.min(end, bytes.length));
+  return [dec.decode(bytes.subarray(0, a)), dec.decode(bytes.subarray(a, b)), dec.decode(bytes.subarray(b))];
+}

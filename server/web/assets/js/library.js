@@ -71,7 +71,8 @@ export class LibraryView {
         h('span', { class: 'legend-swatch filled' }), '有文件（颜色越深越多）',
         h('span', { class: 'legend-swatch empty' }), '空缺：该地该年没有文件')));
     this.root = h('section', { class: 'library-view', 'aria-labelledby': 'library-title' },
-      h('div', { class: 'library-head' }, this.heading, this.tabs),
+      h('div', { class: 'library-head' }, this.heading, this.tabs,
+        h('a', { class: 'library-indicators', href: '/?view=indicators' }, '指标对比：各地目标与完成值')),
       this.flash,
       this.upload.mount(),
       h('div', { class: 'library-layout' },

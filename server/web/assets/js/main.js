@@ -9,6 +9,7 @@ import { ProvisionView } from './provision.js';
 import { CompareView, DraftView } from './similar.js';
 import { DocumentView } from './documents.js';
 import { LibraryView } from './library.js';
+import { IndicatorView } from './indicators.js';
 
 const MODE_LABELS = { keyword: '关键词', semantic: '语义', hybrid: '混合' };
 
@@ -42,6 +43,7 @@ class App {
       documents: library,
       coverage: library,
       document: new DocumentView(this),
+      indicators: new IndicatorView(this),
     };
   }
 
@@ -82,10 +84,11 @@ class App {
   /** search runs a query typed into the box, keeping filters and mode. */
   search(text) {
     const q = text.trim();
-    // From the library a search starts afresh: its filters and page
-    // describe documents, not the provisions searched.
+    // From the library or the comparison a search starts afresh: their
+    // filters and page describe documents or figures, not provisions.
+    const fresh = isLibrary(this.state.view) || this.state.view === 'indicators' || this.state.from;
     const base = this.state.view === 'search' ? this.state
-      : isLibrary(this.state.view) || this.state.from ? derive(empty(), { mode: this.state.mode }) : searchOf(this.state);
+      : fresh ? derive(empty(), { mode: this.state.mode }) : searchOf(this.state);
     this.navigate(derive(base, { view: 'search', q, page: 1 }), { focus: false });
   }
 

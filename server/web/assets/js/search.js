@@ -1,8 +1,8 @@
 // The search view: facet sidebar, result list, chips, notices, chart, pager.
 import * as api from './api.js';
 import { announce, copyText, h, keepFocus, marked, replace } from './dom.js';
-import { FACETS, FACET_LABELS, derive, hasFilters, href, searchParams, toggleFilter } from './state.js';
-import { badges, citation, count, crumbs, ms, provisionTitle } from './format.js';
+import { FACETS, FACET_LABELS, derive, empty, hasFilters, href, searchParams, toggleFilter } from './state.js';
+import { KIND_LABELS, badges, citation, count, crumbs, figureValue, ms, provisionTitle } from './format.js';
 import { ThemeChart } from './chart.js';
 import { renderPager } from './pager.js';
 
@@ -340,10 +340,23 @@ function hitCard(st, hit, i) {
     }, t);
   });
   const offices = [...(hit.lead_offices || [])];
+  // The figures the provision states, each a way into the comparison of
+  // that indicator across places.
+  const figures = (hit.indicators || []).map((f) => {
+    const kind = KIND_LABELS[f.kind] || '';
+    const name = f.written || f.indicator;
+    return h('a', {
+      class: `fig-badge kind-${f.kind}`, href: href(derive(empty(), { view: 'indicators', indicator: f.indicator })),
+      dataset: { indicator: f.indicator, kind: f.kind },
+      title: `${kind}：${name} ${figureValue(f)}；点击比较各地的「${f.indicator}」`,
+      'aria-label': `${kind} ${name} ${figureValue(f)}，比较各地的「${f.indicator}」`,
+    }, h('span', { class: 'fig-badge-name' }, name), h('span', { class: 'fig-badge-value' }, figureValue(f)));
+  });
   return h('li', { class: 'hit', dataset: { id: hit.id } }, h('article', { 'aria-labelledby': `hit-title-${i}` },
     crumbs(hit, docHref),
     h('h2', { class: 'hit-title', id: `hit-title-${i}` }, h('a', { href: provisionHref }, provisionTitle(hit))),
     body,
+    figures.length ? figureRow(figures) : null,
     h('div', { class: 'hit-meta' },
       h('span', { class: 'badges' }, badges(hit)),
       themes.length ? h('span', { class: 'themes', 'aria-label': '主题' }, themes) : null,
@@ -360,6 +373,26 @@ function hitCard(st, hit, i) {
         },
       }, '复制引用'),
       status)));
+}
+
+/** FIGURES_SHOWN is how many figure badges a card shows before "more": a year's summary can state dozens. */
+const FIGURES_SHOWN = 6;
+
+/** figureRow lays out a card's figure badges, the ones past the first few behind a button. */
+function figureRow(figures) {
+  const extra = figures.slice(FIGURES_SHOWN);
+  for (const b of extra) b.hidden = true;
+  const more = extra.length ? h('button', {
+    type: 'button', class: 'link-button fig-more', 'aria-expanded': 'false',
+    onclick: () => {
+      const open = more.getAttribute('aria-expanded') !== 'true';
+      for (const b of extra) b.hidden = !open;
+      more.setAttribute('aria-expanded', String(open));
+      more.textContent = open ? '收起' : `另 ${extra.length} 项`;
+    },
+  }, `另 ${extra.length} 项`) : null;
+  return h('div', { class: 'hit-figures', role: 'group', 'aria-label': '条文中的指标数字' },
+    h('span', { class: 'hit-figures-label', 'aria-hidden': 'true' }, '指标'), figures, more);
 }
 
 function escapeText(text) {

@@ -16,7 +16,7 @@ export const FACET_LABELS = {
   office: '牵头处室',
 };
 
-export const VIEWS = ['search', 'provision', 'compare', 'draft', 'documents', 'coverage', 'document'];
+export const VIEWS = ['search', 'provision', 'compare', 'draft', 'documents', 'coverage', 'document', 'indicators'];
 export const SORTS = ['', 'year_desc', 'year_asc'];
 export const SIZES = [10, 20, 50];
 export const GRIDS = ['year', 'city'];
@@ -29,6 +29,10 @@ export const LIBRARY_ORDERS = ['', 'year_asc', 'place', 'title', 'added'];
 export const MISSING_FIELDS = ['city', 'province', 'year', 'doc_type', 'issuer'];
 /** COVERAGE_BY are the rows the coverage matrix can have. */
 export const COVERAGE_BY = ['province', 'city'];
+/** KINDS are a figure's kinds: a target set, or a result reported. */
+export const KINDS = ['target', 'achieved'];
+/** CHARTS are the comparison chart's forms: bars per place for a year, lines over years. */
+export const CHARTS = ['bars', 'lines'];
 /** LIBRARY_SIZE is how many documents one page of the library lists. */
 export const LIBRARY_SIZE = 50;
 
@@ -63,6 +67,12 @@ export function empty() {
     // from names the library tab a document was opened from ('' when
     // opened from search), for the way back.
     from: '',
+    // The indicator comparison: the indicator, the kind of figure kept
+    // ('' both), the chart's form and the year its bars show ('' latest).
+    indicator: '',
+    kind: '',
+    chart: 'bars',
+    at: '',
   };
 }
 
@@ -103,6 +113,13 @@ export function parse(search) {
   st.by = COVERAGE_BY.includes(by) ? by : 'province';
   const from = u.get('from') || '';
   st.from = isLibrary(from) ? from : '';
+  st.indicator = (u.get('indicator') || '').trim();
+  const kind = u.get('kind') || '';
+  st.kind = KINDS.includes(kind) ? kind : '';
+  const chart = u.get('chart') || 'bars';
+  st.chart = CHARTS.includes(chart) ? chart : 'bars';
+  const at = u.get('at') || '';
+  st.at = /^\d{4}$/.test(at) ? at : '';
   return st;
 }
 
@@ -127,6 +144,10 @@ export function serialize(st) {
   if (st.order) u.set('order', st.order);
   if (st.by && st.by !== 'province') u.set('by', st.by);
   if (st.from) u.set('from', st.from);
+  if (st.indicator) u.set('indicator', st.indicator);
+  if (st.kind) u.set('kind', st.kind);
+  if (st.chart && st.chart !== 'bars') u.set('chart', st.chart);
+  if (st.at) u.set('at', st.at);
   const s = u.toString();
   return s ? '?' + s : '';
 }
@@ -176,6 +197,27 @@ export function libraryParams(st, overrides) {
   for (const f of LIBRARY_FACETS) if ((st.filters[f] || []).length) p[f] = st.filters[f];
   if (st.find) p.q = st.find;
   if ((st.missing || []).length) p.missing = st.missing;
+  return Object.assign(p, overrides || {});
+}
+
+/** INDICATOR_FACETS are the comparison's filters among the facets. */
+export const INDICATOR_FACETS = ['province', 'level', 'year'];
+
+/** indicatorOf keeps only the comparison part of a state. */
+export function indicatorOf(st, indicator) {
+  const filters = {};
+  for (const f of INDICATOR_FACETS) if ((st.filters[f] || []).length) filters[f] = [...st.filters[f]];
+  return derive(empty(), {
+    view: 'indicators', indicator: indicator === undefined ? st.indicator : indicator, filters, kind: st.kind, chart: st.chart,
+  });
+}
+
+/** indicatorParams are the /api/indicators (and export) parameters of a comparison state. */
+export function indicatorParams(st, overrides) {
+  const p = {};
+  if (st.indicator) p.indicator = st.indicator;
+  for (const f of INDICATOR_FACETS) if ((st.filters[f] || []).length) p[f] = st.filters[f];
+  if (st.kind) p.kind = st.kind;
   return Object.assign(p, overrides || {});
 }
 
