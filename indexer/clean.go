@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/indexer/formats"
 )
 
@@ -39,7 +40,7 @@ func cleanText(text string) cleaned {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	for _, raw := range strings.Split(text, "\n") {
-		line := trimSpace(raw)
+		line := analyzers.TrimSpace(raw)
 		if line == "" {
 			continue
 		}
@@ -49,20 +50,20 @@ func cleanText(text string) cleaned {
 				continue
 			}
 		}
-		if strings.ContainsRune(line, '<') && markupLeftRe.MatchString(trimSpace(tagRe.ReplaceAllString(line, ""))) {
+		if strings.ContainsRune(line, '<') && markupLeftRe.MatchString(analyzers.TrimSpace(tagRe.ReplaceAllString(line, ""))) {
 			// Reposts carry lines of stray markup; one with nothing else
 			// (a list number, a bullet) is the markup's, not the
 			// document's. Markup inside a line of text stays: it is text.
 			continue
 		}
-		line = trimSpace(bulletRe.ReplaceAllString(line, ""))
+		line = analyzers.TrimSpace(bulletRe.ReplaceAllString(line, ""))
 		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) {
 			continue
 		}
 		if sponsor := sponsorRe.FindStringSubmatch(line); sponsor != nil {
 			// The site's sponsor names whose site it is: a weak cue to
 			// the place, kept as a field.
-			c.setField("主办单位", trimSpace(sponsor[1]))
+			c.setField("主办单位", analyzers.TrimSpace(sponsor[1]))
 			continue
 		}
 		c.lines = append(c.lines, line)
@@ -81,7 +82,7 @@ func isTableRow(line string) bool {
 func (c *cleaned) flattenRow(line string) string {
 	var cells []string
 	for _, cell := range strings.Split(line, "|") {
-		if cell = trimSpace(cell); cell != "" {
+		if cell = analyzers.TrimSpace(cell); cell != "" {
 			cells = append(cells, cell)
 		}
 	}
@@ -120,7 +121,7 @@ func tidy(s string) string {
 	var prev rune // last rune written, 0 at a paragraph start
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isSpace(r) {
+		if !analyzers.IsSpace(r) {
 			b.WriteRune(r)
 			prev = r
 			i += size
@@ -129,7 +130,7 @@ func tidy(s string) string {
 		j, newline := i, false
 		for j < len(s) {
 			r2, size2 := utf8.DecodeRuneInString(s[j:])
-			if !isSpace(r2) {
+			if !analyzers.IsSpace(r2) {
 				break
 			}
 			newline = newline || r2 == '\n'
@@ -142,7 +143,7 @@ func tidy(s string) string {
 		case newline:
 			b.WriteByte('\n')
 			prev = 0
-		case isTight(prev) && isTight(next) && (isCJK(prev) || isCJK(next)):
+		case isTight(prev) && isTight(next) && (analyzers.IsCJK(prev) || analyzers.IsCJK(next)):
 		default:
 			b.WriteByte(' ')
 			prev = ' '
@@ -152,38 +153,9 @@ func tidy(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// isSpace reports white space, including the ideographic space and
-// no-break space that layout uses for indentation.
-func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
-
-// isCJK reports Han characters and CJK, full-width and general punctuation,
-// next to which a space carries no meaning.
-func isCJK(r rune) bool {
-	switch {
-	case r >= 0x4e00 && r <= 0x9fff, r >= 0x3400 && r <= 0x4dbf, unicode.Is(unicode.Han, r):
-		return true
-	case r >= 0x3000 && r <= 0x303f, r >= 0xff00 && r <= 0xffef, r >= 0x2010 && r <= 0x206f:
-		return true
-	}
-	return false
-}
-
 // isTight reports characters between which layout spaces are dropped when
 // one side is Chinese: Chinese itself, digits and punctuation (but not
 // Latin letters, whose word spacing is meaningful).
 func isTight(r rune) bool {
-	return isCJK(r) || r >= '0' && r <= '9' || r < 0x80 && unicode.IsPunct(r) || r == '%' || r == '+'
-}
-
-// trimSpace trims white space including ideographic spaces.
-func trimSpace(s string) string { return strings.TrimFunc(s, isSpace) }
-
-// stripSpaces removes all white space from s.
-func stripSpaces(s string) string {
-	return strings.Map(func(r rune) rune {
-		if isSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
+	return analyzers.IsCJK(r) || r >= '0' && r <= '9' || r < 0x80 && unicode.IsPunct(r) || r == '%' || r == '+'
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/indexer/gazetteer"
 )
 
@@ -69,7 +70,7 @@ func yearOf(s string) int {
 
 // isTitleLine reports whether a line is a document's own title line.
 func isTitleLine(line string) bool {
-	t := stripSpaces(tidyTitle(line))
+	t := analyzers.StripSpaces(tidyTitle(line))
 	n := utf8.RuneCountInString(t)
 	return n >= 4 && n <= 60 && titleRe.MatchString(t) &&
 		!strings.ContainsAny(t, "《》。，,；;") && !wrapperRe.MatchString(t)
@@ -84,7 +85,7 @@ func isIssuerLine(line string) bool {
 // issuerPart is a line without the date that may follow the issuer's
 // name on it.
 func issuerPart(line string) string {
-	t := stripSpaces(line)
+	t := analyzers.StripSpaces(line)
 	if loc := dateRe.FindStringIndex(t); loc != nil && loc[0] > 0 && loc[1] == len(t) {
 		return t[:loc[0]]
 	}
@@ -96,7 +97,7 @@ func issuerPart(line string) string {
 
 // trailingDate is the date a signature line ends with, if any.
 func trailingDate(line string) string {
-	t := stripSpaces(line)
+	t := analyzers.StripSpaces(line)
 	if p := issuerPart(t); p != t {
 		return t[len(p):]
 	}
@@ -105,7 +106,7 @@ func trailingDate(line string) string {
 
 // isDateLine reports whether a line is just a date.
 func isDateLine(line string) bool {
-	t := stripSpaces(line)
+	t := analyzers.StripSpaces(line)
 	if loc := cnDateRe.FindStringIndex(t); loc != nil && loc[0] == 0 {
 		return true
 	}
@@ -117,7 +118,7 @@ func isDateLine(line string) bool {
 // document rather than to it: the wrapping notice, its addressees, the
 // letterhead, the signature, date and document number.
 func isFrontLine(line string) bool {
-	t := stripSpaces(line)
+	t := analyzers.StripSpaces(line)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	switch {
 	case wrapperRe.MatchString(t), isIssuerLine(t), isDateLine(t):
@@ -173,7 +174,7 @@ func extractMeta(in metaInput) docMeta {
 	var dates, notice []string
 	signed := false // the signature found is followed by a date
 	for i, line := range in.front {
-		t := stripSpaces(line)
+		t := analyzers.StripSpaces(line)
 		switch {
 		case isIssuerLine(t):
 			// A site's banner also names the authority, at the top; the
@@ -204,21 +205,21 @@ func extractMeta(in metaInput) docMeta {
 	titlePrefix := ""
 	if loc := yearRe.FindStringSubmatchIndex(in.title); loc != nil && isIssuerLine(in.title[:loc[2]]) {
 		titlePrefix = in.title[:loc[2]]
-	} else if m := titleIssuerRe.FindStringSubmatch(stripSpaces(in.title)); m != nil {
+	} else if m := titleIssuerRe.FindStringSubmatch(analyzers.StripSpaces(in.title)); m != nil {
 		titlePrefix = m[1]
 	}
 	noticeIssuer := ""
 	if i := strings.Index(md.Notice, "关于"); i > 0 && isIssuerLine(md.Notice[:i]) {
 		noticeIssuer = md.Notice[:i]
 	}
-	table := stripSpaces(in.fields["发布机构"])
+	table := analyzers.StripSpaces(in.fields["发布机构"])
 	issuer := ""
 	// A health authority's own site publishes its own documents: its name
 	// is the issuer when nothing closer names one.
 	siteIssuer := ""
 	for _, n := range []string{in.fields["网站名称"], in.fields["主办单位"]} {
 		// Only a name with its place: 卫生健康委员会 alone says nothing.
-		if n = stripSpaces(n); isIssuerLine(n) {
+		if n = analyzers.StripSpaces(n); isIssuerLine(n) {
 			if ms := g.Find(n); len(ms) > 0 && ms[0].Start == 0 {
 				siteIssuer = n
 				break
@@ -227,7 +228,7 @@ func extractMeta(in metaInput) docMeta {
 	}
 	opening := ""
 	for i, para := range strings.SplitN(in.body, "\n", 5) {
-		if m := openingIssuerRe.FindStringSubmatch(firstRunes(stripSpaces(para), 80)); m != nil && i < 4 {
+		if m := openingIssuerRe.FindStringSubmatch(firstRunes(analyzers.StripSpaces(para), 80)); m != nil && i < 4 {
 			opening = m[1]
 			break
 		}
@@ -249,10 +250,10 @@ func extractMeta(in metaInput) docMeta {
 	texts := []placeText{
 		{FromSignature, signature}, {FromLetter, header}, {FromTitle, in.title},
 		{FromTable, table}, {FromNotice, strings.Join(notice, " ")},
-		{FromTable, stripSpaces(in.fields["信息来源"])}, {FromSite, site}, {FromBody, opening},
+		{FromTable, analyzers.StripSpaces(in.fields["信息来源"])}, {FromSite, site}, {FromBody, opening},
 	}
 	p, found := resolvePlace(g, texts)
-	lead := firstRunes(stripSpaces(in.title+in.preamble), 160)
+	lead := firstRunes(analyzers.StripSpaces(in.title+in.preamble), 160)
 	hint := levelHint(nonEmpty(issuer, in.title, md.Notice), lead)
 	if !found || p.depth() < hint {
 		// The issuer says 市 or 县 but names no place below what was
@@ -272,7 +273,7 @@ func extractMeta(in metaInput) docMeta {
 		// A city the gazetteer does not know (renamed, or made up in a
 		// test) is still a city when it issues the document.
 		for _, t := range texts[:5] {
-			if m := cityIssuerRe.FindStringSubmatch(stripSpaces(t.text)); m != nil && !strings.ContainsAny(m[1], "全本我各该省") {
+			if m := cityIssuerRe.FindStringSubmatch(analyzers.StripSpaces(t.text)); m != nil && !strings.ContainsAny(m[1], "全本我各该省") {
 				src := Source{From: t.from, Evidence: t.text}
 				md.set("city", &md.City, m[1]+"市", src)
 				md.set("level", &md.Level, "市级", src)
@@ -317,12 +318,12 @@ func extractMeta(in metaInput) docMeta {
 		}
 	}
 
-	if n := stripSpaces(in.fields["文号"]); n != "" {
+	if n := analyzers.StripSpaces(in.fields["文号"]); n != "" {
 		md.set("doc_number", &md.DocNumber, n, Source{From: FromTable, Evidence: in.fields["文号"]})
 	} else {
 		for _, line := range append(slices.Clone(in.front), in.title) {
 			if m := docNumberRe.FindString(line); m != "" {
-				md.set("doc_number", &md.DocNumber, stripSpaces(m), Source{From: FromNotice, Evidence: clip(line, 40)})
+				md.set("doc_number", &md.DocNumber, analyzers.StripSpaces(m), Source{From: FromNotice, Evidence: clip(line, 40)})
 				break
 			}
 		}
@@ -351,7 +352,7 @@ var levelWordRe = regexp.MustCompile(`^(?:(?:19|20)\d{2}年度?)?(?:[Xx×*＊某
 func levelHint(names []string, lead string) gazetteer.Level {
 	word := ""
 	for _, n := range names {
-		if m := levelWordRe.FindStringSubmatch(stripSpaces(n)); m != nil {
+		if m := levelWordRe.FindStringSubmatch(analyzers.StripSpaces(n)); m != nil {
 			word = m[1]
 			break
 		}
@@ -463,7 +464,7 @@ func nonEmpty(ss ...string) []string {
 
 // normDate returns the first date in s as YYYY-MM-DD, or "".
 func normDate(s string) string {
-	s = stripSpaces(s)
+	s = analyzers.StripSpaces(s)
 	if m := cnDateRe.FindStringSubmatch(s); m != nil {
 		y := 0
 		for _, r := range m[1] {
@@ -575,7 +576,7 @@ func officeNames(list string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, name := range splitTop(list, "、，,") {
-		name = trimSpace(name)
+		name = analyzers.TrimSpace(name)
 		for _, suffix := range []string{"等各相关处室", "等相关处室", "等各处室", "等处室", "等单位", "等"} {
 			if strings.HasSuffix(name, suffix) && name != suffix {
 				name = strings.TrimSuffix(name, suffix)
@@ -672,7 +673,7 @@ func wholeYearType(title, notice string, parts []Part, opening, pubDate string) 
 		return whole, yearSrc, typeSrc
 	}
 	for para := range strings.SplitSeq(opening, "\n") {
-		if m := openingYearRe.FindStringSubmatch(stripSpaces(firstRunes(para, 40))); m != nil {
+		if m := openingYearRe.FindStringSubmatch(analyzers.StripSpaces(firstRunes(para, 40))); m != nil {
 			whole.Year, _ = strconv.Atoi(m[1])
 			return whole, Source{From: FromBody, Evidence: clip(para, 20)}, typeSrc
 		}

@@ -129,7 +129,7 @@ var issuerForms = strings.NewReplacer(
 
 // issuerKey is an issuer's name with its authority in one form.
 func issuerKey(s string) string {
-	return issuerForms.Replace(stripSpaces(s))
+	return issuerForms.Replace(analyzers.StripSpaces(s))
 }
 
 // realResult is what one file of a real document gave.

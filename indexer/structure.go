@@ -189,7 +189,7 @@ func fillPartYears(parts []Part) {
 // endsWithConnector reports whether a line ends in a word that joins it to
 // the next: a title broken after 及, 和, 暨.
 func endsWithConnector(line string) bool {
-	t := stripSpaces(line)
+	t := analyzers.StripSpaces(line)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	return utf8.RuneCountInString(t) <= 40 && strings.ContainsRune("及和与暨、", last)
 }
@@ -252,11 +252,11 @@ func parseMarker(s string) (marker, bool) {
 		}
 		end := len(s) - len(rest) + len("、")
 		return marker{markChapter, n, num + "、", skipSpaces(s, end)}, true
-	case asciiDigit(r) >= 0:
+	case analyzers.DigitValue(r) >= 0:
 		n, i, digits := 0, 0, 0
 		for i < len(s) {
 			d, dsize := utf8.DecodeRuneInString(s[i:])
-			v := asciiDigit(d)
+			v := analyzers.DigitValue(d)
 			if v < 0 {
 				break
 			}
@@ -280,7 +280,7 @@ func parseMarker(s string) (marker, bool) {
 		end := skipSpaces(s, j+ssize)
 		// "3.23万", "2.0", "5、6月", "50.%": a digit after the separator
 		// means a decimal or a range, not a heading.
-		if next, _ := utf8.DecodeRuneInString(s[end:]); asciiDigit(next) >= 0 || next == '%' || next == '．' || next == '.' {
+		if next, _ := utf8.DecodeRuneInString(s[end:]); analyzers.DigitValue(next) >= 0 || next == '%' || next == '．' || next == '.' {
 			return marker{}, false
 		}
 		return marker{markItem, n, strconv.Itoa(n), end}, true
@@ -426,10 +426,10 @@ func segmentLines(lines []string) []segment {
 		}
 		for i := pos; i < len(line); {
 			r, size := utf8.DecodeRuneInString(line[i:])
-			if i > start && isMarkerBoundary(prevRune) && !isSpace(r) {
+			if i > start && isMarkerBoundary(prevRune) && !analyzers.IsSpace(r) {
 				if m, ok := parseMarker(line[i:]); ok && st.accept(m, false) {
 					st.advance(m)
-					text := trimSpace(line[start:i])
+					text := analyzers.TrimSpace(line[start:i])
 					if pending != nil {
 						open(*pending, text)
 					} else {
@@ -444,7 +444,7 @@ func segmentLines(lines []string) []segment {
 			prevRune = r
 			i += size
 		}
-		text := trimSpace(line[start:])
+		text := analyzers.TrimSpace(line[start:])
 		if pending != nil {
 			open(*pending, text)
 		} else {
@@ -465,13 +465,13 @@ func (s *segment) lastText() string {
 
 // isMarkerBoundary reports whether an inline marker may follow r.
 func isMarkerBoundary(r rune) bool {
-	return isSpace(r) || r == '。' || r == '；' || r == ';' || r == '|' || r == '！' || r == '？'
+	return analyzers.IsSpace(r) || r == '。' || r == '；' || r == ';' || r == '|' || r == '！' || r == '？'
 }
 
 // endsClause reports whether text ends a sentence or a lead-in, so that
 // the next line starts a new paragraph rather than continuing a broken one.
 func endsClause(text string) bool {
-	text = strings.TrimRight(trimSpace(text), "”’」』)）\"'")
+	text = strings.TrimRight(analyzers.TrimSpace(text), "”’」』)）\"'")
 	r, _ := utf8.DecodeLastRuneInString(text)
 	switch r {
 	case '。', '！', '？', '；', '!', '?', ';', '：', ':':
@@ -494,13 +494,13 @@ func isBareHeading(head string) bool {
 // the start ("一、2019年工作总结 2019年,全市…", "(一)强化创新驱动,发展动能
 // 持续增强。生命健康…", "(三)强化药具发放管理: 将全市…").
 func splitHeading(head string) (heading, rest string) {
-	head = trimSpace(head)
+	head = analyzers.TrimSpace(head)
 	if isBareHeading(head) {
 		// A space in a short heading is layout ("一、全面加强 党的建设"),
 		// unless a sentence or lead-in follows it ("二、2020年工作思路
 		// 重点抓好以下工作:").
-		if i := strings.IndexFunc(head, isSpace); i > 0 && endsClause(head) {
-			return head[:i], trimSpace(head[i:])
+		if i := strings.IndexFunc(head, analyzers.IsSpace); i > 0 && endsClause(head) {
+			return head[:i], analyzers.TrimSpace(head[i:])
 		}
 		return head, ""
 	}
@@ -510,14 +510,14 @@ func splitHeading(head string) (heading, rest string) {
 			break
 		}
 		switch {
-		case isSpace(r) && n <= 40:
-			return trimSpace(head[:i]), trimSpace(head[i:])
+		case analyzers.IsSpace(r) && n <= 40:
+			return analyzers.TrimSpace(head[:i]), analyzers.TrimSpace(head[i:])
 		case r == '。':
 			end := i + utf8.RuneLen(r)
-			return head[:end], trimSpace(head[end:])
+			return head[:end], analyzers.TrimSpace(head[end:])
 		case (r == '：' || r == ':') && n <= 40:
 			end := i + utf8.RuneLen(r)
-			return head[:end], trimSpace(head[end:])
+			return head[:end], analyzers.TrimSpace(head[end:])
 		}
 		n++
 	}
@@ -709,7 +709,7 @@ func mergeParagraphs(paras []string) []string {
 	var out []string
 	carry := ""
 	for _, p := range paras {
-		p = trimSpace(p)
+		p = analyzers.TrimSpace(p)
 		if p == "" {
 			continue
 		}
@@ -815,22 +815,11 @@ func cnValue(num string) (int, bool) {
 	return 0, false
 }
 
-// asciiDigit returns the value of an ASCII or full-width digit, or -1.
-func asciiDigit(r rune) int {
-	switch {
-	case r >= '0' && r <= '9':
-		return int(r - '0')
-	case r >= '０' && r <= '９':
-		return int(r - '０')
-	}
-	return -1
-}
-
 // skipSpaces returns the offset of the first non-space byte at or after i.
 func skipSpaces(s string, i int) int {
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isSpace(r) {
+		if !analyzers.IsSpace(r) {
 			break
 		}
 		i += size

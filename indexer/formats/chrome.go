@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/analyzers"
 )
 
 // labelFields maps the labels of the metadata tables government sites put
@@ -30,7 +32,7 @@ var labelFields = map[string]string{
 // given the label as written: spaces inside it and a colon after it do not
 // matter. ok is false for text that is not a label.
 func LabelField(label string) (field string, ok bool) {
-	field, ok = labelFields[stripSpaces(strings.TrimRight(label, ":： \t"))]
+	field, ok = labelFields[analyzers.StripSpaces(strings.TrimRight(label, ":： \t"))]
 	return field, ok
 }
 
@@ -72,7 +74,7 @@ func ReadLabels(line string, fields map[string]string) bool {
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		if field := labelFields[stripSpaces(line[loc[2]:loc[3]])]; field != "" {
+		if field := labelFields[analyzers.StripSpaces(line[loc[2]:loc[3]])]; field != "" {
 			setField(fields, field, line[loc[1]:end])
 		}
 	}
@@ -145,7 +147,7 @@ func IsChrome(line string) bool {
 // space between two characters of which one is Chinese and neither is a
 // Latin letter is dropped, since layout rather than the text put it there.
 func tidyLine(s string) string {
-	s = trimSpace(s)
+	s = analyzers.TrimSpace(s)
 	if s == "" {
 		return ""
 	}
@@ -154,12 +156,12 @@ func tidyLine(s string) string {
 	var prev rune
 	space := false
 	for _, r := range s {
-		if isSpace(r) {
+		if analyzers.IsSpace(r) {
 			space = true
 			continue
 		}
 		if space {
-			if !(tight(prev) && tight(r) && (isCJK(prev) || isCJK(r))) {
+			if !(tight(prev) && tight(r) && (analyzers.IsCJK(prev) || analyzers.IsCJK(r))) {
 				b.WriteByte(' ')
 			}
 			space = false
@@ -173,7 +175,7 @@ func tidyLine(s string) string {
 // tight reports characters between which layout spaces are dropped when
 // one side is Chinese: Chinese, digits and punctuation, not Latin letters.
 func tight(r rune) bool {
-	return isCJK(r) || r >= '0' && r <= '9' || r < 0x80 && unicode.IsPunct(r) || r == '%' || r == '+'
+	return analyzers.IsCJK(r) || r >= '0' && r <= '9' || r < 0x80 && unicode.IsPunct(r) || r == '%' || r == '+'
 }
 
 // siteSuffixRe finds a site name at the end of a page title, after the

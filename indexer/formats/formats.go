@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/policysearch/policysearch/analyzers"
 )
 
 // Extracted is what a reader recovers from a file.
@@ -148,7 +150,7 @@ func HasDocumentExt(name string) bool { return hasExt(name, Extensions...) }
 func joinLines(lines []string) string {
 	var b strings.Builder
 	for _, l := range lines {
-		l = trimSpace(l)
+		l = analyzers.TrimSpace(l)
 		if l == "" {
 			continue
 		}
@@ -160,7 +162,7 @@ func joinLines(lines []string) string {
 
 // setField keeps the first non-empty value of a field.
 func setField(fields map[string]string, key, value string) {
-	key, value = stripSpaces(key), trimSpace(value)
+	key, value = analyzers.StripSpaces(key), analyzers.TrimSpace(value)
 	if key != "" && value != "" && fields[key] == "" {
 		fields[key] = value
 	}

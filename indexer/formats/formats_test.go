@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/policysearch/policysearch/analyzers"
 )
 
 // needTool skips a test when an external program is missing, except on CI
@@ -43,7 +45,7 @@ func fixture(t testing.TB, name string) []byte {
 // punctuation as ASCII.
 var fold = strings.NewReplacer("（", "(", "）", ")", "：", ":", "，", ",", "；", ";", "“", "\"", "”", "\"")
 
-func normal(s string) string { return fold.Replace(stripSpaces(s)) }
+func normal(s string) string { return fold.Replace(analyzers.StripSpaces(s)) }
 
 // sentences splits a text at 。；！？ and line ends.
 func sentences(text string) []string {
@@ -141,7 +143,7 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("%d chrome lines leaked: %q", len(leaks), leaks[:min(len(leaks), 5)])
 			}
 			for k, v := range tt.fields {
-				if got := ex.Fields[k]; stripSpaces(got) != stripSpaces(v) {
+				if got := ex.Fields[k]; analyzers.StripSpaces(got) != analyzers.StripSpaces(v) {
 					t.Errorf("field %s = %q, want %q", k, got, v)
 				}
 			}

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/policysearch/policysearch/analyzers"
 )
 
 // HTML reads web pages saved from government sites and their reposts: it
@@ -238,7 +240,7 @@ var tokenRe = regexp.MustCompile(`[A-Z]?[a-z0-9]+|[A-Z]+`)
 // bareLabel reports whether a cell holds only a metadata label, without
 // the colon that a line of text would put after it.
 func bareLabel(cell string) bool {
-	t := stripSpaces(cell)
+	t := analyzers.StripSpaces(cell)
 	_, ok := labelFields[t]
 	return ok
 }
@@ -384,12 +386,12 @@ func articleTitle(doc, art *html.Node, fields map[string]string, pageTitle strin
 
 // hasTitle reports whether the title is among the first lines.
 func hasTitle(lines []string, title string) bool {
-	t := stripSpaces(title)
+	t := analyzers.StripSpaces(title)
 	for i, l := range lines {
 		if i == 5 {
 			break
 		}
-		s := stripSpaces(l)
+		s := analyzers.StripSpaces(l)
 		if strings.Contains(s, t) || strings.Contains(t, s) && len(s)*10 >= len(t)*6 {
 			return true
 		}

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/analyzers"
 )
 
 // PDF reads PDF files with poppler's pdftotext in layout mode, then
@@ -114,11 +116,11 @@ func cleanPDFText(out string) (string, map[string]string) {
 	for p, page := range pages {
 		var ls []pdfLine
 		for _, raw := range strings.Split(page, "\n") {
-			t := trimSpace(raw)
+			t := analyzers.TrimSpace(raw)
 			if t == "" {
 				continue
 			}
-			ind := width(raw[:len(raw)-len(strings.TrimLeftFunc(raw, isSpace))])
+			ind := width(raw[:len(raw)-len(strings.TrimLeftFunc(raw, analyzers.IsSpace))])
 			ls = append(ls, pdfLine{text: t, indent: ind, right: ind + width(t), page: p})
 		}
 		paged = append(paged, ls)
@@ -249,7 +251,7 @@ func dropRunning(pages [][]pdfLine) {
 		// numbers are handled elsewhere.
 		return
 	}
-	key := func(s string) string { return stripSpaces(digitsRe.ReplaceAllString(s, "#")) }
+	key := func(s string) string { return analyzers.StripSpaces(digitsRe.ReplaceAllString(s, "#")) }
 	count := map[string]int{}
 	for _, ls := range pages {
 		seen := map[string]bool{}
@@ -373,7 +375,7 @@ func width(s string) int {
 		switch {
 		case r == '\t':
 			w += 8 - w%8
-		case r >= 0x1100 && (isCJK(r) || r >= 0xac00 && r <= 0xd7a3):
+		case r >= 0x1100 && (analyzers.IsCJK(r) || r >= 0xac00 && r <= 0xd7a3):
 			w += 2
 		default:
 			w++
@@ -401,7 +403,7 @@ func isLatinOrDigit(r rune) bool {
 // noDigits returns s without white space and ASCII digits.
 func noDigits(s string) string {
 	return strings.Map(func(r rune) rune {
-		if isSpace(r) || r >= '0' && r <= '9' {
+		if analyzers.IsSpace(r) || r >= '0' && r <= '9' {
 			return -1
 		}
 		return r

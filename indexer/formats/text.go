@@ -187,35 +187,6 @@ func (Text) Read(ctx context.Context, name string, data []byte) (Extracted, erro
 	return Extracted{Format: "text", Text: text}, nil
 }
 
-// trimSpace trims white space including ideographic and no-break spaces.
-func trimSpace(s string) string { return strings.TrimFunc(s, isSpace) }
-
-// isSpace reports white space, including the ideographic space and
-// no-break space that layout uses for indentation.
-func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
-
-// stripSpaces removes all white space from s.
-func stripSpaces(s string) string {
-	return strings.Map(func(r rune) rune {
-		if isSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// isCJK reports Han characters and CJK, full-width and general
-// punctuation, next to which a space carries no meaning.
-func isCJK(r rune) bool {
-	switch {
-	case r >= 0x4e00 && r <= 0x9fff, r >= 0x3400 && r <= 0x4dbf, unicode.Is(unicode.Han, r):
-		return true
-	case r >= 0x3000 && r <= 0x303f, r >= 0xff00 && r <= 0xffef, r >= 0x2010 && r <= 0x206f:
-		return true
-	}
-	return false
-}
-
 // isHan reports a Chinese character (not punctuation).
 func isHan(r rune) bool {
 	return r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf || r > 0xffff && unicode.Is(unicode.Han, r)

@@ -43,7 +43,7 @@ func (e *Extractor) Extract(text string, ctx Context) []Indicator {
 	var st seriesState
 	for i := 0; i < len(text); {
 		r, sz := utf8.DecodeRuneInString(text[i:])
-		if digitValue(r) < 0 {
+		if analyzers.DigitValue(r) < 0 {
 			i += sz
 			continue
 		}
@@ -99,22 +99,12 @@ func hasDigit(s string) bool {
 	return false
 }
 
-func digitValue(r rune) int {
-	switch {
-	case r >= '0' && r <= '9':
-		return int(r - '0')
-	case r >= '０' && r <= '９':
-		return int(r - '０')
-	}
-	return -1
-}
-
 // skipNumber returns the end of the run of digits, points and dashes at i,
 // so that a number that is not a figure (2016-2020年) is passed whole.
 func skipNumber(s string, i int) int {
 	for i < len(s) {
 		r, sz := utf8.DecodeRuneInString(s[i:])
-		if digitValue(r) < 0 && r != '.' && r != '．' && r != '-' && r != '—' && r != '－' && r != '–' {
+		if analyzers.DigitValue(r) < 0 && r != '.' && r != '．' && r != '-' && r != '—' && r != '－' && r != '–' {
 			break
 		}
 		i += sz
@@ -132,7 +122,7 @@ func scanNumber(s string, i int) (v float64, end int, ok bool) {
 		if frac >= len(pow10)-1 {
 			break
 		}
-		if d := digitValue(r); d >= 0 {
+		if d := analyzers.DigitValue(r); d >= 0 {
 			mant = mant*10 + float64(d)
 			digits++
 			if frac >= 0 {
@@ -143,7 +133,7 @@ func scanNumber(s string, i int) (v float64, end int, ok bool) {
 		}
 		if (r == '.' || r == '．') && frac < 0 && digits > 0 {
 			r2, _ := utf8.DecodeRuneInString(s[i+sz:])
-			if digitValue(r2) >= 0 {
+			if analyzers.DigitValue(r2) >= 0 {
 				frac = 0
 				i += sz
 				continue
@@ -259,7 +249,7 @@ func scanUnit(s string, i int) (canon string, class int, end int, approx bool) {
 		// 15.6万低收入农户, 1000万以上: a count whose unit is the noun.
 		r, sz := utf8.DecodeRuneInString(s[j:])
 		r2, _ := utf8.DecodeRuneInString(s[j+sz:])
-		if r != '/' && r2 != '/' && digitValue(r) < 0 && r != utf8.RuneError {
+		if r != '/' && r2 != '/' && analyzers.DigitValue(r) < 0 && r != utf8.RuneError {
 			return mag, classCount, j, approx
 		}
 	}
@@ -312,7 +302,7 @@ func scanFigure(s string, i int) (number, bool) {
 	}
 	if r, sz := utf8.DecodeRuneInString(s[j:]); isDash(r) {
 		k := skipSpace(s, j+sz)
-		if r2, _ := utf8.DecodeRuneInString(s[k:]); digitValue(r2) >= 0 {
+		if r2, _ := utf8.DecodeRuneInString(s[k:]); analyzers.DigitValue(r2) >= 0 {
 			v2, end2, ok2 := scanNumber(s, k)
 			unit2, class2, uend2, approx2 := scanUnit(s, end2)
 			if !ok2 || unit2 == "" || (unit != "" && unit2 != unit) || v2 <= v {
@@ -329,7 +319,7 @@ func scanFigure(s string, i int) (number, bool) {
 	}
 	n.end = uend
 	n.bound, n.after = scanBound(s, uend)
-	if r, _ := utf8.DecodeRuneInString(s[n.after:]); r == '/' || (r < utf8.RuneSelf && unicode.IsLetter(r)) || digitValue(r) >= 0 && class != classRatio {
+	if r, _ := utf8.DecodeRuneInString(s[n.after:]); r == '/' || (r < utf8.RuneSelf && unicode.IsLetter(r)) || analyzers.DigitValue(r) >= 0 && class != classRatio {
 		// 10万管/日, 5G: not a measure of its own.
 		return n, false
 	}
@@ -684,7 +674,7 @@ func nounPhrase(s string) string {
 			break
 		}
 		if r == '和' || r == '及' {
-			if r2, _ := utf8.DecodeRuneInString(s[i+len("和"):]); digitValue(r2) >= 0 {
+			if r2, _ := utf8.DecodeRuneInString(s[i+len("和"):]); analyzers.DigitValue(r2) >= 0 {
 				end = i
 				break
 			}
@@ -833,7 +823,7 @@ func cleanLeading(s string) string {
 		j := 0
 		for j < len(t) {
 			r, sz := utf8.DecodeRuneInString(t[j:])
-			if digitValue(r) < 0 {
+			if analyzers.DigitValue(r) < 0 {
 				break
 			}
 			j += sz
