@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"unicode"
 
@@ -13,6 +14,37 @@ import (
 // document that needs it, and only read after that.
 var toSimplified = sync.OnceValues(func() (*opencc.OpenCC, error) {
 	return opencc.New("t2s")
+})
+
+// traditionalChars holds the Han characters the conversion changes on
+// their own. A text with too few of them cannot be traditional, and a
+// lookup per character costs far less than running the conversion, which
+// most documents (written in simplified characters) would then not need.
+var traditionalChars = sync.OnceValues(func() (map[rune]bool, error) {
+	cc, err := toSimplified()
+	if err != nil {
+		return nil, err
+	}
+	var all []rune
+	var b strings.Builder
+	for _, block := range [][2]rune{{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}} {
+		for r := block[0]; r <= block[1]; r++ {
+			all = append(all, r)
+			b.WriteRune(r)
+			b.WriteByte('\n')
+		}
+	}
+	conv, err := cc.Convert(b.String())
+	if err != nil {
+		return nil, err
+	}
+	set := map[rune]bool{}
+	for i, c := range strings.Split(conv, "\n") {
+		if i < len(all) && c != string(all[i]) {
+			set[all[i]] = true
+		}
+	}
+	return set, nil
 })
 
 // traditionalShare is the share of a text's Han characters that must
@@ -29,7 +61,8 @@ const traditionalShare = 0.05
 // simplified names, so a page saved in traditional script is converted
 // whole.
 func simplify(text string) (string, bool, error) {
-	sample := firstRunes(text, 3000)
+	// A thousand characters tell the script apart; conversion is costly.
+	sample := firstRunes(text, 1000)
 	han := 0
 	for _, r := range sample {
 		if unicode.Is(unicode.Han, r) {
@@ -37,6 +70,19 @@ func simplify(text string) (string, bool, error) {
 		}
 	}
 	if han < 20 {
+		return text, false, nil
+	}
+	trad, err := traditionalChars()
+	if err != nil {
+		return text, false, fmt.Errorf("load the traditional-to-simplified dictionaries: %w", err)
+	}
+	candidates := 0
+	for _, r := range sample {
+		if trad[r] {
+			candidates++
+		}
+	}
+	if float64(candidates) < traditionalShare*float64(han) {
 		return text, false, nil
 	}
 	cc, err := toSimplified()
