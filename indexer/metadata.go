@@ -304,6 +304,12 @@ func extractMeta(in metaInput) docMeta {
 		src := md.Prov["issuer"]
 		src.Evidence = md.Issuer + " → " + full
 		md.set("issuer", &md.Issuer, full, src)
+	} else if placeless(md.Issuer) {
+		// 区卫生健康局 with no place to complete it is the text speaking of
+		// an office, not naming the issuer: as a facet value it would lump
+		// every district's office together.
+		md.Issuer = ""
+		delete(md.Prov, "issuer")
 	}
 
 	dateSrc := []struct{ from, v string }{{FromTable, in.fields["成文日期"]}}
@@ -449,6 +455,14 @@ func fullIssuer(g *gazetteer.Gazetteer, issuer string, p place, found bool) stri
 		return name + issuer[size:]
 	}
 	return issuer
+}
+
+// placeless reports whether an issuer's name starts with a bare level
+// (区卫生健康局, 市卫健委) or with the office itself (卫生健康局), naming
+// no place.
+func placeless(issuer string) bool {
+	first, _ := utf8.DecodeRuneInString(issuer)
+	return strings.ContainsRune("省市县区旗卫计", first)
 }
 
 // nonEmpty returns the non-empty strings of ss.

@@ -101,9 +101,16 @@ func TestExtractMeta(t *testing.T) {
 			city: "无锡市", province: "江苏省", level: "市级", issuer: "无锡市卫生健康委员会",
 		},
 		{
-			name:  "no place named at all: level from 全市, city left empty",
+			// An office with no place is no issuer worth a facet value:
+			// left empty, the library lists it as missing.
+			name:  "no place named at all: level from 全市, city and issuer left empty",
 			text:  "卫生健康委员会2020年卫生健康工作要点\n2020年全市卫生健康工作的总体要求是:守牢底线。\n一、重点工作\n1.做好防控。\n",
-			level: "市级", issuer: "卫生健康委员会",
+			level: "市级",
+		},
+		{
+			name:  "a bare 区 office with no district found is left out",
+			text:  "2021年卫生健康工作总结\n2021年,区卫生健康局坚持以人民健康为中心。\n一、主要工作\n1.做好防控。\n",
+			level: "县级",
 		},
 	}
 	for _, tt := range tests {
