@@ -28,6 +28,11 @@ var markupLeftRe = regexp.MustCompile(`^(?:\d{1,2}[.、]?|[-–•·●*.,;:|])?
 // sponsorRe matches a site footer naming its sponsor, 主办单位：某某县卫生健康局.
 var sponsorRe = regexp.MustCompile(`^(?:主办单位|主办|网站主办)[:：]\s*([^\s|]{2,30})`)
 
+// shareBlurbRe matches the line document-sharing sites open a page with,
+// 《X.doc》由会员分享，可在线阅读…: it names the document, and is not part of
+// it. X loses the file extension and the page count some sites add.
+var shareBlurbRe = regexp.MustCompile(`^《([^《》]{4,80}?)(?:\.(?:docx?|pdf|wps|txt))?(?:[(（]\d+页[^)）]*[)）])?》\s*(?:由(?:会员|用户)\S{0,6}(?:分享|上传|发布))`)
+
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.
 var bulletRe = regexp.MustCompile(`^(?:[-–•·●▪■◆*][ \t\x{3000}]+|[•●▪■◆][ \t\x{3000}]*)`)
@@ -58,6 +63,10 @@ func cleanText(text string) cleaned {
 		}
 		line = analyzers.TrimSpace(bulletRe.ReplaceAllString(line, ""))
 		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) {
+			continue
+		}
+		if blurb := shareBlurbRe.FindStringSubmatch(line); blurb != nil {
+			c.setField("信息名称", blurb[1])
 			continue
 		}
 		if sponsor := sponsorRe.FindStringSubmatch(line); sponsor != nil {

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,27 @@ func TestCleanText(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c.fields, wantFields) {
 		t.Errorf("fields:\n got %q\nwant %q", c.fields, wantFields)
+	}
+}
+
+// A sharing site's opening line names the document and is not part of it:
+// the page has no title line of its own, so the name is the title.
+func TestShareBlurbNamesTheDocument(t *testing.T) {
+	text := "《区卫生健康局2021年度工作总结及2022年度工作计划范文.doc》由会员分享，可在线阅读，更多相关《区卫生健康局2021年度工作总结及2022年度工作计划范文.doc(8页珍藏版)》请在某某文库上搜索。\n" +
+		"一、工作总结\n（一）抓好常态化疫情防控。落实好疫情防控各项措施。\n（二）推进医共体建设。\n"
+	doc, err := Parse("page.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "区卫生健康局2021年度工作总结及2022年度工作计划范文"; doc.Title != want {
+		t.Errorf("title %q, want %q", doc.Title, want)
+	}
+	if doc.Year != 2021 || doc.DocType != "工作总结" {
+		t.Errorf("year %d, type %q, want 2021 工作总结", doc.Year, doc.DocType)
+	}
+	for _, p := range doc.Provisions {
+		if strings.Contains(p.Text, "由会员分享") {
+			t.Errorf("the blurb is a provision: %q", p.Text)
+		}
 	}
 }

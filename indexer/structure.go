@@ -96,7 +96,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 		body = body[:len(body)-1]
 	}
 	if doc.Title == "" {
-		doc.Title, titleSrc = fallbackTitle(file, front)
+		doc.Title, titleSrc = fallbackTitle(file, front, c.fields["信息名称"])
 	}
 
 	blocks, parts := structure(segmentLines(body))
@@ -195,14 +195,20 @@ func endsWithConnector(line string) bool {
 }
 
 // fallbackTitle names a document that has no title line: the title quoted
-// in its notice (现将《…》印发), else the file name.
-func fallbackTitle(file string, front []string) (string, Source) {
+// in its notice (现将《…》印发), else the name its page gives it, else the
+// file name.
+func fallbackTitle(file string, front []string, named string) (string, Source) {
 	for _, line := range front {
 		if i := strings.Index(line, "《"); i >= 0 {
 			if j := strings.Index(line[i:], "》"); j > 0 {
 				return tidy(line[i+len("《") : i+j]), Source{From: FromNotice, Evidence: line}
 			}
 		}
+	}
+	// The name the page gives the document (a metadata table's 标题, a
+	// sharing site's 《…》由会员分享) says more than a file name.
+	if named = tidy(named); named != "" {
+		return named, Source{From: FromSite, Evidence: named}
 	}
 	base := path.Base(file)
 	return strings.TrimSuffix(base, path.Ext(base)), Source{From: FromFileName, Evidence: base}
