@@ -33,6 +33,14 @@ var sponsorRe = regexp.MustCompile(`^(?:主办单位|主办|网站主办)[:：]\
 // it. X loses the file extension and the page count some sites add.
 var shareBlurbRe = regexp.MustCompile(`^《([^《》]{4,80}?)(?:\.(?:docx?|pdf|wps|txt))?(?:[(（]\d+页[^)）]*[)）])?》\s*(?:由(?:会员|用户)\S{0,6}(?:分享|上传|发布))`)
 
+// isSharedTitle reports whether a line taken for a sharing site's (…范文)
+// is the document's title with the site's suffix: without the suffix it is
+// no chrome and reads as a title. The title stays; tidyTitle drops 范文.
+func isSharedTitle(line string) bool {
+	t, ok := strings.CutSuffix(line, "范文")
+	return ok && !formats.IsChrome(t) && isTitleLine(line)
+}
+
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.
 var bulletRe = regexp.MustCompile(`^(?:[-–•·●▪■◆*][ \t\x{3000}]+|[•●▪■◆][ \t\x{3000}]*)`)
@@ -62,11 +70,11 @@ func cleanText(text string) cleaned {
 			continue
 		}
 		line = analyzers.TrimSpace(bulletRe.ReplaceAllString(line, ""))
-		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) {
+		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) && !isSharedTitle(line) {
 			continue
 		}
 		if blurb := shareBlurbRe.FindStringSubmatch(line); blurb != nil {
-			c.setField("信息名称", blurb[1])
+			c.setField("页面标题", blurb[1])
 			continue
 		}
 		if sponsor := sponsorRe.FindStringSubmatch(line); sponsor != nil {

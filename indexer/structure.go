@@ -96,7 +96,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 		body = body[:len(body)-1]
 	}
 	if doc.Title == "" {
-		doc.Title, titleSrc = fallbackTitle(file, front, c.fields["信息名称"])
+		doc.Title, titleSrc = fallbackTitle(file, front, c.fields)
 	}
 
 	blocks, parts := structure(segmentLines(body))
@@ -195,9 +195,10 @@ func endsWithConnector(line string) bool {
 }
 
 // fallbackTitle names a document that has no title line: the title quoted
-// in its notice (现将《…》印发), else the name its page gives it, else the
-// file name.
-func fallbackTitle(file string, front []string, named string) (string, Source) {
+// in its notice (现将《…》印发), else the name its page gives it (fields:
+// a metadata table's 标题, a sharing site's blurb, a title-like first part
+// of the page's own title), else the file name.
+func fallbackTitle(file string, front []string, fields map[string]string) (string, Source) {
 	for _, line := range front {
 		if i := strings.Index(line, "《"); i >= 0 {
 			if j := strings.Index(line[i:], "》"); j > 0 {
@@ -205,10 +206,14 @@ func fallbackTitle(file string, front []string, named string) (string, Source) {
 			}
 		}
 	}
-	// The name the page gives the document (a metadata table's 标题, a
-	// sharing site's 《…》由会员分享) says more than a file name.
-	if named = tidy(named); named != "" {
-		return named, Source{From: FromSite, Evidence: named}
+	if named := tidy(fields["信息名称"]); named != "" {
+		return named, Source{From: FromTable, Evidence: named}
+	}
+	// A page's title is 标题_栏目_网站 or 标题-网站: the first part, when
+	// it reads as a title.
+	parts := strings.FieldsFunc(fields["页面标题"], func(r rune) bool { return strings.ContainsRune("_|｜-—", r) })
+	if len(parts) > 0 && isTitleLine(parts[0]) {
+		return tidyTitle(parts[0]), Source{From: FromSite, Evidence: fields["页面标题"]}
 	}
 	base := path.Base(file)
 	return strings.TrimSuffix(base, path.Ext(base)), Source{From: FromFileName, Evidence: base}
