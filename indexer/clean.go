@@ -33,6 +33,20 @@ var sponsorRe = regexp.MustCompile(`^(?:主办单位|主办|网站主办)[:：]\
 // it. X loses the file extension and the page count some sites add.
 var shareBlurbRe = regexp.MustCompile(`^《([^《》]{4,80}?)(?:\.(?:docx?|pdf|wps|txt))?(?:[(（]\d+页[^)）]*[)）])?》\s*(?:由(?:会员|用户)\S{0,6}(?:分享|上传|发布))`)
 
+// chromeLead drops the sentence a sharing site glues before a document
+// run into one long line (某某范文，海量公文素材，下载网址：…，请加微：…。):
+// a long line is never chrome as a whole, but its first sentence can be.
+func chromeLead(line string) string {
+	i := strings.Index(line, "。")
+	if i < 0 || utf8.RuneCountInString(line) <= 120 {
+		return line
+	}
+	if lead := line[:i+len("。")]; formats.IsChrome(lead) {
+		return line[len(lead):]
+	}
+	return line
+}
+
 // isSharedTitle reports whether a line taken for a sharing site's (…范文)
 // is the document's title with the site's suffix: without the suffix it is
 // no chrome and reads as a title. The title stays; tidyTitle drops 范文.
@@ -69,7 +83,7 @@ func cleanText(text string) cleaned {
 			// document's. Markup inside a line of text stays: it is text.
 			continue
 		}
-		line = analyzers.TrimSpace(bulletRe.ReplaceAllString(line, ""))
+		line = analyzers.TrimSpace(chromeLead(bulletRe.ReplaceAllString(line, "")))
 		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) && !isSharedTitle(line) {
 			continue
 		}

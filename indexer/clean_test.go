@@ -123,3 +123,19 @@ func TestTitleFromPage(t *testing.T) {
 		})
 	}
 }
+
+func TestChromeLead(t *testing.T) {
+	body := strings.Repeat("全面推进医共体建设，完善家庭医生签约服务。", 8)
+	tests := []struct{ name, line, want string }{
+		{"a site's sentence before the document", "某某范文，海量公文素材资料，下载网址：www.example.com，润笔请加微：abc123。" + body, body},
+		{"a document's own first sentence", "2023年，全区卫生健康工作取得新进展。" + body, "2023年，全区卫生健康工作取得新进展。" + body},
+		{"a short line is left to the line checks", "下载网址：www.example.com。正文", "下载网址：www.example.com。正文"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := chromeLead(tt.line); got != tt.want {
+				t.Errorf("chromeLead = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
