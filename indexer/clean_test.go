@@ -97,33 +97,6 @@ func TestShareBlurbNamesTheDocument(t *testing.T) {
 	}
 }
 
-// A page without a title line of its own is named by its page title's
-// first part when that reads as a title, and a title a sharing site ended
-// with 范文 is the title, not site chrome.
-func TestTitleFromPage(t *testing.T) {
-	tests := []struct {
-		name, text string
-		fields     map[string]string
-		want       string
-	}{
-		{"page title's first part", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "区卫生健康局2021年度工作总结_通知公告_卫生健康委员会"}, "区卫生健康局2021年度工作总结"},
-		{"a page title that is no title", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "首页_卫生健康委员会"}, "page"},
-		{"only separators", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "__"}, "page"},
-		{"title ending in 范文", "区卫生健康局2021年度工作总结范文\n一、工作总结\n（一）推进医共体建设。\n", nil, "区卫生健康局2021年度工作总结"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc, err := ParseDocument("page.html", tt.text, tt.fields)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if doc.Title != tt.want {
-				t.Errorf("title %q, want %q", doc.Title, tt.want)
-			}
-		})
-	}
-}
-
 func TestChromeLead(t *testing.T) {
 	body := strings.Repeat("全面推进医共体建设，完善家庭医生签约服务。", 8)
 	tests := []struct{ name, line, want string }{

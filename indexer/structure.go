@@ -70,6 +70,18 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 			break
 		}
 	}
+	if titleAt < 0 {
+		if at := titleAfterOutline(c.lines, first); at >= 0 {
+			titleAt, first = at, len(c.lines)
+			for i := at + 1; i < len(c.lines); i++ {
+				st := newNumbering()
+				if m, ok := parseMarker(c.lines[i]); ok && st.accept(m, true) {
+					first = i
+					break
+				}
+			}
+		}
+	}
 	var front, body []string
 	titleSrc := Source{From: FromTitle}
 	if titleAt >= 0 {
@@ -192,6 +204,31 @@ func endsWithConnector(line string) bool {
 	t := analyzers.StripSpaces(line)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	return utf8.RuneCountInString(t) <= 40 && strings.ContainsRune("及和与暨、", last)
+}
+
+// outlineLineMax is the longest line taken as an entry of an outline.
+const outlineLineMax = 40
+
+// titleAfterOutline finds a title that follows an outline of the
+// document's headings (一、2025年工作总结 / 1.筑牢党建基点 / … / 二、…), as
+// reposting sites put one before the title: from the first numbered line,
+// a run of short bare headings and then a title line. It returns -1 when
+// the lines from first are text, not an outline.
+func titleAfterOutline(lines []string, first int) int {
+	for i := first; i < len(lines) && i < first+60; i++ {
+		line := lines[i]
+		if _, ok := parseMarker(line); ok {
+			if utf8.RuneCountInString(line) > outlineLineMax || endsClause(line) {
+				return -1
+			}
+			continue
+		}
+		if i > first && isTitleLine(line) {
+			return i
+		}
+		return -1
+	}
+	return -1
 }
 
 // fallbackTitle names a document that has no title line: the title quoted

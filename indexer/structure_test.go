@@ -403,3 +403,56 @@ func TestParseIDIsContentBased(t *testing.T) {
 		t.Errorf("different content, same ID %s", a.ID)
 	}
 }
+
+// A page without a title line of its own is named by its page title's
+// first part when that reads as a title, and a title a sharing site ended
+// with 范文 is the title, not site chrome.
+func TestTitleFromPage(t *testing.T) {
+	tests := []struct {
+		name, text string
+		fields     map[string]string
+		want       string
+	}{
+		{"page title's first part", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "区卫生健康局2021年度工作总结_通知公告_卫生健康委员会"}, "区卫生健康局2021年度工作总结"},
+		{"a page title that is no title", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "首页_卫生健康委员会"}, "page"},
+		{"only separators", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "__"}, "page"},
+		{"title ending in 范文", "区卫生健康局2021年度工作总结范文\n一、工作总结\n（一）推进医共体建设。\n", nil, "区卫生健康局2021年度工作总结"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := ParseDocument("page.html", tt.text, tt.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Title != tt.want {
+				t.Errorf("title %q, want %q", doc.Title, tt.want)
+			}
+		})
+	}
+}
+
+// A repost's outline of headings before the title is a table of contents:
+// the title after it names the document, and the outline's entries are not
+// provisions.
+func TestOutlineBeforeTitle(t *testing.T) {
+	text := "一、2025年工作总结\n1.筑牢党建基点\n2.提升能力支点\n二、2026年工作计划\n" +
+		"某某区卫生健康局2025年工作总结及2026年工作计划\n" +
+		"2025年，区卫生健康局以建设为主线，取得新成效。\n" +
+		"一、2025年工作总结\n1.筑牢党建基点，彰显卫健担当。全面落实党建工作责任制。\n2.提升能力支点。推进医共体建设。\n" +
+		"二、2026年工作计划\n1.深化医改。完善家庭医生签约服务。\n"
+	doc, err := Parse("page.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "某某区卫生健康局2025年工作总结及2026年工作计划"; doc.Title != want {
+		t.Errorf("title %q, want %q", doc.Title, want)
+	}
+	for _, p := range doc.Provisions {
+		if !strings.ContainsAny(p.Text, "。") {
+			t.Errorf("an outline entry is a provision: %q %q", p.HeadingPath, p.Text)
+		}
+	}
+	if len(doc.Provisions) != 4 {
+		t.Errorf("%d provisions, want 4", len(doc.Provisions))
+	}
+}
