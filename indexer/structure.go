@@ -55,14 +55,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 
 	// The title is the last title-like line before the first heading; what
 	// precedes it is the notice around the document.
-	first := len(c.lines)
-	for i, line := range c.lines {
-		st := newNumbering()
-		if m, ok := parseMarker(line); ok && st.accept(m, true) {
-			first = i
-			break
-		}
-	}
+	first := firstNumbered(c.lines, 0)
 	titleAt := -1
 	for i := first - 1; i >= 0; i-- {
 		if isTitleLine(c.lines[i]) {
@@ -72,14 +65,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 	}
 	if titleAt < 0 {
 		if at := titleAfterOutline(c.lines, first); at >= 0 {
-			titleAt, first = at, len(c.lines)
-			for i := at + 1; i < len(c.lines); i++ {
-				st := newNumbering()
-				if m, ok := parseMarker(c.lines[i]); ok && st.accept(m, true) {
-					first = i
-					break
-				}
-			}
+			titleAt, first = at, firstNumbered(c.lines, at+1)
 		}
 	}
 	var front, body []string
@@ -204,6 +190,18 @@ func endsWithConnector(line string) bool {
 	t := analyzers.StripSpaces(line)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	return utf8.RuneCountInString(t) <= 40 && strings.ContainsRune("及和与暨、", last)
+}
+
+// firstNumbered returns the index of the first line from start that opens
+// with a numbering marker a document can start with, else len(lines).
+func firstNumbered(lines []string, start int) int {
+	for i := start; i < len(lines); i++ {
+		st := newNumbering()
+		if m, ok := parseMarker(lines[i]); ok && st.accept(m, true) {
+			return i
+		}
+	}
+	return len(lines)
 }
 
 // outlineLineMax is the longest line taken as an entry of an outline.
