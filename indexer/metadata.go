@@ -687,6 +687,10 @@ func wholeYearType(title, notice string, parts []Part, opening, pubDate string) 
 		return whole, yearSrc, typeSrc
 	}
 	for para := range strings.SplitSeq(opening, "\n") {
+		if y, cue := eraYear(analyzers.StripSpaces(firstRunes(para, 80))); y != 0 {
+			whole.Year = y
+			return whole, Source{From: FromBody, Evidence: cue}, typeSrc
+		}
 		if m := openingYearRe.FindStringSubmatch(analyzers.StripSpaces(firstRunes(para, 40))); m != nil {
 			whole.Year, _ = strconv.Atoi(m[1])
 			return whole, Source{From: FromBody, Evidence: clip(para, 20)}, typeSrc
@@ -704,6 +708,37 @@ func wholeYearType(title, notice string, parts []Part, opening, pubDate string) 
 		whole.Year, yearSrc = y, Source{From: FromDate, Evidence: pubDate}
 	}
 	return whole, yearSrc, typeSrc
+}
+
+// eraYearRe finds a year an opening names by an event rather than by its
+// digits: a five-year plan's first or last year (“十四五”开局之年), or an
+// anniversary (建党100周年). Reposts that change a year's digits (2024年是
+// “十二五”规划的收官之年) and masked copies (xxxx年是…) leave these alone.
+var eraYearRe = regexp.MustCompile(`(十[一二三四五]五)[”"’]?(?:规划|时期)?的?(开局|起步|收官|决胜)之年|(建党|中国共产党成立|新中国成立|中华人民共和国成立|改革开放)(\d{2,3})周年`)
+
+// planStart is the first year of each five-year plan.
+var planStart = map[string]int{"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
+
+// eventYear is the year of each event anniversaries count from.
+var eventYear = map[string]int{"建党": 1921, "中国共产党成立": 1921, "新中国成立": 1949, "中华人民共和国成立": 1949, "改革开放": 1978}
+
+// eraYear returns the year text names by an event, and the words that name
+// it; 0 when it names none.
+func eraYear(text string) (int, string) {
+	m := eraYearRe.FindStringSubmatch(text)
+	switch {
+	case m == nil:
+		return 0, ""
+	case m[1] != "":
+		y := planStart[m[1]]
+		if m[2] == "收官" || m[2] == "决胜" {
+			y += 4
+		}
+		return y, m[0]
+	default:
+		n, _ := strconv.Atoi(m[4])
+		return eventYear[m[3]] + n, m[0]
+	}
 }
 
 // reportWords say that work was done: a report (总结) is full of them in

@@ -226,3 +226,32 @@ func TestBodyLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestEraYear(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"2024年是贯彻落实“十二五”规划的收官之年", 2015},
+		{"xxxx年是中国共产党建党100周年,也是十四五开局之年", 2021},
+		{"2021年是“十四五”规划的开局之年", 2021},
+		{"2020年是十三五决胜之年", 2020},
+		{"2019年是中华人民共和国成立70周年", 2019},
+		{"2018年是改革开放40周年", 2018},
+		{"今年全市卫生健康工作取得新成效", 0},
+		{"“十四五”时期卫生健康事业发展", 0},
+	}
+	for _, tt := range tests {
+		if got, _ := eraYear(tt.text); got != tt.want {
+			t.Errorf("eraYear(%q) = %d, want %d", tt.text, got, tt.want)
+		}
+	}
+	// A repost that changed the digits of the year keeps the event.
+	doc, err := Parse("t.txt", "区卫计局年度卫生计生工作总结\n2024年是贯彻落实“十二五”规划的收官之年。一年来，我局取得新成效。\n一、主要工作\n1.做好防控。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Year != 2015 {
+		t.Errorf("year %d, want 2015", doc.Year)
+	}
+}
