@@ -59,11 +59,7 @@ func (s *Server) documents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := intParam(q, "page")
-	if err != nil {
-		return err
-	}
-	size, err := intParam(q, "size")
+	page, size, err := pageParams(q)
 	if err != nil {
 		return err
 	}

@@ -79,6 +79,23 @@ func param(name, in, desc string, schema obj, required bool) obj {
 	return obj{"name": name, "in": in, "description": desc, "schema": schema, "required": required}
 }
 
+// listParam describes a query parameter given once per value
+// (?year=2020&year=2021), the form the filters take.
+func listParam(name, desc string, items obj) obj {
+	p := param(name, "query", desc, array(items), false)
+	p["style"], p["explode"] = "form", true
+	return p
+}
+
+// pageParamDocs describes a listing's page and size; unit names what a
+// page holds.
+func pageParamDocs(unit string) []any {
+	return []any{
+		param("page", "query", "Page, from 1.", obj{"type": "integer", "minimum": 1, "default": 1}, false),
+		param("size", "query", unit+" per page.", obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": 50}, false),
+	}
+}
+
 func str() obj     { return obj{"type": "string"} }
 func integer() obj { return obj{"type": "integer"} }
 func number() obj  { return obj{"type": "number"} }
@@ -118,14 +135,10 @@ func indicatorParamDocs(paged bool) []any {
 	}
 	out := []any{param("q", "query", "Figures whose measure this names: an indicator's name or synonym, or part of the name as written.", str(), false)}
 	if paged {
-		out = append(out,
-			param("page", "query", "Page, from 1.", obj{"type": "integer", "minimum": 1, "default": 1}, false),
-			param("size", "query", "Figures per page.", obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": 50}, false))
+		out = append(out, pageParamDocs("Figures")...)
 	}
 	for _, f := range search.IndicatorFacets {
-		p := param(f, "query", desc[f]+" Repeat for OR within the filter; filters combine with AND.", array(str()), false)
-		p["style"], p["explode"] = "form", true
-		out = append(out, p)
+		out = append(out, listParam(f, desc[f]+" Repeat for OR within the filter; filters combine with AND.", str()))
 	}
 	return out
 }
@@ -141,25 +154,20 @@ func libraryParamDocs(paged bool) []any {
 		search.FacetYear:     "Year (2020) or inclusive range (2019-2021).",
 		search.FacetDocType:  "Document type (工作要点, 工作总结…).",
 	}
-	missingParam := param("missing", "query", "Only the documents that lack these metadata fields (repeat, or separate with commas; all must be lacking). "+
+	missingParam := listParam("missing", "Only the documents that lack these metadata fields (repeat, or separate with commas; all must be lacking). "+
 		"A province-level document has no city to lack. Fix them with a correction (PATCH) or manifest.jsonl.",
-		array(obj{"type": "string", "enum": indexer.MissingFields}), false)
-	missingParam["style"], missingParam["explode"] = "form", true
+		obj{"type": "string", "enum": indexer.MissingFields})
 	var out []any
 	if paged {
-		out = append(out,
-			param("page", "query", "Page, from 1.", obj{"type": "integer", "minimum": 1, "default": 1}, false),
-			param("size", "query", "Documents per page.", obj{"type": "integer", "minimum": 1, "maximum": search.MaxSize, "default": 50}, false),
-			param("sort", "query", "Order: newest first, oldest first, by province, city and county, by title, or last added first.",
-				obj{"type": "string", "enum": search.LibrarySorts, "default": search.LibraryYearDesc}, false))
+		out = append(out, pageParamDocs("Documents")...)
+		out = append(out, param("sort", "query", "Order: newest first, oldest first, by province, city and county, by title, or last added first.",
+			obj{"type": "string", "enum": search.LibrarySorts, "default": search.LibraryYearDesc}, false))
 	}
 	out = append(out,
 		param("q", "query", "Only documents whose title, issuer or file name holds this text.", str(), false),
 		missingParam)
 	for _, f := range search.LibraryFacets {
-		p := param(f, "query", desc[f]+" Repeat for OR within the filter; filters combine with AND.", array(str()), false)
-		p["style"], p["explode"] = "form", true
-		out = append(out, p)
+		out = append(out, listParam(f, desc[f]+" Repeat for OR within the filter; filters combine with AND.", str()))
 	}
 	return out
 }
@@ -177,9 +185,7 @@ func facetParams() []any {
 	}
 	var out []any
 	for _, f := range search.FacetNames {
-		p := param(f, "query", desc[f]+" Repeat for OR within the facet; facets combine with AND.", array(str()), false)
-		p["style"], p["explode"] = "form", true
-		out = append(out, p)
+		out = append(out, listParam(f, desc[f]+" Repeat for OR within the facet; facets combine with AND.", str()))
 	}
 	return out
 }

@@ -79,6 +79,17 @@ func intParam(q url.Values, name string) (int, error) {
 	return n, nil
 }
 
+// pageParams reads a listing's optional page and size; 0 means absent.
+func pageParams(q url.Values) (page, size int, err error) {
+	if page, err = intParam(q, "page"); err != nil {
+		return 0, 0, err
+	}
+	if size, err = intParam(q, "size"); err != nil {
+		return 0, 0, err
+	}
+	return page, size, nil
+}
+
 // boolParam reads an optional boolean parameter.
 func boolParam(q url.Values, name string, def bool) (bool, error) {
 	v := q.Get(name)

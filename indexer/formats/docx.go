@@ -53,6 +53,9 @@ func (DOCX) Read(ctx context.Context, name string, data []byte) (Extracted, erro
 		styles: map[string]numRef{}, counters: map[string][]int{}, started: map[string]bool{}}
 	if f := parts["word/numbering.xml"]; f != nil {
 		if err := d.readNumbering(f); err != nil {
+			if ctx.Err() != nil {
+				return Extracted{}, fmt.Errorf("%s: %w", name, ctx.Err())
+			}
 			return Extracted{}, fmt.Errorf("%s: word/numbering.xml: %v: %w", name, err, ErrCorrupt)
 		}
 	}
@@ -107,15 +110,37 @@ type docxReader struct {
 	started  map[string]bool  // num ids whose start overrides were applied
 }
 
-// openPart returns a decoder for a zip entry, bounded in size.
-func openPart(f *zip.File) (*xml.Decoder, io.Closer, error) {
+// errEnough stops a walk over a part's tokens early, without failing it.
+var errEnough = errors.New("enough read")
+
+// eachToken hands fn the XML tokens of a zip entry, read up to
+// maxPartBytes, until the end, fn's error, or ctx's cancellation.
+func eachToken(ctx context.Context, f *zip.File, fn func(xml.Token) error) error {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
+	defer rc.Close()
 	dec := xml.NewDecoder(io.LimitReader(rc, maxPartBytes))
 	dec.Strict = false
-	return dec, rc, nil
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(tok); err != nil {
+			if errors.Is(err, errEnough) {
+				return nil
+			}
+			return err
+		}
+	}
 }
 
 // val returns the w:val attribute of an element.
@@ -139,23 +164,11 @@ func attrLocal(se xml.StartElement, local string) string {
 }
 
 func (d *docxReader) readNumbering(f *zip.File) error {
-	dec, c, err := openPart(f)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	var abs string
 	var lvl numLevel
 	lvlIdx := -1
 	var num string
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return eachToken(d.ctx, f, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -205,25 +218,14 @@ func (d *docxReader) readNumbering(f *zip.File) error {
 				num = ""
 			}
 		}
-	}
+		return nil
+	})
 }
 
 func (d *docxReader) readStyles(f *zip.File) error {
-	dec, c, err := openPart(f)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	var style string
 	var ref numRef
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return eachToken(d.ctx, f, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -239,7 +241,8 @@ func (d *docxReader) readStyles(f *zip.File) error {
 				d.styles[style] = ref
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // number returns the text of the next number of a numbered paragraph
@@ -299,11 +302,6 @@ func (d *docxReader) number(ref numRef) string {
 
 // readBody reads the paragraphs and table rows of the body as lines.
 func (d *docxReader) readBody(f *zip.File) ([]string, error) {
-	dec, c, err := openPart(f)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
 	var lines []string
 	type para struct {
 		b     strings.Builder
@@ -332,23 +330,13 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 		lines = append(lines, s)
 	}
 	total := 0
-	for n := 0; ; n++ {
-		if n%4096 == 0 && d.ctx.Err() != nil {
-			return nil, d.ctx.Err()
-		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := eachToken(d.ctx, f, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			local := t.Name.Local
 			if skip > 0 {
 				skip++
-				continue
+				return nil
 			}
 			switch local {
 			case "Fallback", "delText", "instrText", "footnoteReference", "endnoteReference", "commentReference":
@@ -373,7 +361,7 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 			case "t":
 				inText = true
 			case "tab", "ptab":
-				if len(paras) > 0 && !isPropertyTab(dec, t) {
+				if len(paras) > 0 && !isPropertyTab(t) {
 					paras[len(paras)-1].b.WriteByte(' ')
 				}
 			case "br", "cr":
@@ -388,14 +376,14 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 		case xml.EndElement:
 			if skip > 0 {
 				skip--
-				continue
+				return nil
 			}
 			switch t.Name.Local {
 			case "t":
 				inText = false
 			case "p":
 				if len(paras) == 0 {
-					continue
+					return nil
 				}
 				p := paras[len(paras)-1]
 				paras = paras[:len(paras)-1]
@@ -409,7 +397,7 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 				}
 				text := p.b.String()
 				if strings.TrimSpace(text) == "" {
-					continue // an empty numbered paragraph shows no number either
+					return nil // an empty numbered paragraph shows no number either
 				}
 				parts := strings.Split(text, "\n")
 				parts[0] = prefix + strings.TrimLeft(parts[0], " \t")
@@ -418,7 +406,7 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 					emit(s)
 				}
 				if total > MaxTextBytes {
-					return lines, nil
+					return errEnough
 				}
 			case "tc":
 				if len(cell) > 0 {
@@ -441,13 +429,17 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 				paras[len(paras)-1].b.Write(t)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return lines, nil
 }
 
 // isPropertyTab tells a tab stop definition (w:tabs/w:tab, which has a
 // position) from a tab character in a run.
-func isPropertyTab(_ *xml.Decoder, t xml.StartElement) bool {
+func isPropertyTab(t xml.StartElement) bool {
 	return attrLocal(t, "pos") != ""
 }
 

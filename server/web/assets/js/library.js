@@ -5,15 +5,13 @@
 import * as api from './api.js';
 import { announce, h, keepFocus, replace } from './dom.js';
 import {
-  FACET_LABELS, LIBRARY_FACETS, LIBRARY_SIZE, MISSING_FIELDS, derive, href, libraryOf, libraryParams,
+  FACET_LABELS, LIBRARY_FACETS, LIBRARY_SIZE, MISSING_FIELDS, derive, href, libraryOf, libraryParams, toggleFilter,
 } from './state.js';
 import { count } from './format.js';
 import { renderPager } from './pager.js';
 import { FIELD_LABELS, MISSING_LABELS, missingOf, sourced } from './meta.js';
 import { UploadPanel } from './upload.js';
-
-/** FACET_SHOWN is how many values a facet lists before "more". */
-const FACET_SHOWN = 8;
+import { facetGroup, facetValue } from './facets.js';
 
 const ORDER_LABELS = {
   '': '年份从新到旧', year_asc: '年份从旧到新', place: '按地区', title: '按标题', added: '最近添加在前',
@@ -138,7 +136,7 @@ export class LibraryView {
     }, h('span', { class: 'chip-facet' }, facet), h('span', { class: 'chip-value' }, value), h('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
     for (const f of LIBRARY_FACETS) {
       for (const v of st.filters[f] || []) {
-        chips.push(chip(toggle(st, f, v), FACET_LABELS[f], f === 'year' ? `${v}年` : v, `chip:${f}:${v}`));
+        chips.push(chip(toggleFilter(st, f, v), FACET_LABELS[f], f === 'year' ? `${v}年` : v, `chip:${f}:${v}`));
       }
     }
     for (const m of st.missing) {
@@ -219,33 +217,15 @@ export class LibraryView {
   renderFacets(st, facets, missingCounts) {
     const groups = [];
     for (const f of LIBRARY_FACETS) {
-      let values = [...(facets[f] || [])];
+      const values = [...(facets[f] || [])];
       if (f === 'year') values.sort((a, b) => b.value.localeCompare(a.value));
-      const active = st.filters[f] || [];
-      for (const v of active) if (!values.some((x) => x.value === v)) values.push({ value: v, count: 0 });
-      if (!values.length) continue;
-      const all = this.expanded.has(f);
-      const shown = all ? values : values.filter((x, i) => i < FACET_SHOWN || active.includes(x.value));
-      const list = h('ul', { class: 'facet-values' }, shown.map((x) => facetValue({
-        id: `lib-facet-${f}-${x.value.replace(/\s+/g, '_')}`,
-        on: active.includes(x.value),
-        name: f === 'year' ? `${x.value}年` : x.value,
-        count: x.count,
-        dataset: { value: x.value, count: x.count },
-        focusKey: `facet:${f}:${x.value}`,
-        onchange: () => this.app.navigate(toggle(this.app.state, f, x.value), { focus: false, scroll: 'keep' }),
-      })));
-      const more = values.length > FACET_SHOWN
-        ? h('button', {
-          type: 'button', class: 'link-button facet-more', 'aria-expanded': String(all), dataset: { focusKey: `more:${f}` },
-          onclick: () => {
-            if (all) this.expanded.delete(f);
-            else this.expanded.add(f);
-            keepFocus(this.facetsBody, () => this.renderFacets(this.app.state, facets, missingCounts));
-          },
-        }, all ? '收起' : `展开全部 ${values.length} 项`)
-        : null;
-      groups.push(h('fieldset', { class: 'facet', dataset: { facet: f } }, h('legend', null, FACET_LABELS[f]), list, more));
+      const g = facetGroup({
+        f, legend: FACET_LABELS[f], values, active: st.filters[f] || [], expanded: this.expanded,
+        idPrefix: 'lib-facet', unit: '份',
+        toggle: (v) => this.app.navigate(toggleFilter(this.app.state, f, v), { focus: false, scroll: 'keep' }),
+        rerender: () => keepFocus(this.facetsBody, () => this.renderFacets(this.app.state, facets, missingCounts)),
+      });
+      if (g) groups.push(g);
     }
     // Documents lacking a field: the operator's worklist.
     groups.push(h('fieldset', { class: 'facet facet-missing', dataset: { facet: 'missing' } },
@@ -254,7 +234,7 @@ export class LibraryView {
         const on = st.missing.includes(m);
         const n = missingCounts ? missingCounts[m] : null;
         return facetValue({
-          id: `lib-missing-${m}`, on, name: MISSING_LABELS[m], count: n, dataset: { value: m, count: n ?? '' },
+          id: `lib-missing-${m}`, on, name: MISSING_LABELS[m], count: n, unit: '份', dataset: { value: m, count: n ?? '' },
           focusKey: `missing:${m}`,
           onchange: () => {
             const cur = this.app.state;
@@ -410,20 +390,3 @@ export class LibraryView {
   }
 }
 
-/** facetValue renders one checkbox of the sidebar. */
-function facetValue({ id, on, name, count: n, dataset, focusKey, onchange }) {
-  return h('li', { class: on ? 'facet-value active' : 'facet-value', dataset },
-    h('input', { type: 'checkbox', id, checked: on, dataset: { focusKey }, onchange }),
-    h('label', { for: id },
-      h('span', { class: 'facet-name' }, name),
-      n === null || n === undefined ? null : h('span', { class: 'facet-count', 'aria-label': `${n} 份` }, count(n))));
-}
-
-/** toggle adds or removes one library filter value, back on page 1. */
-function toggle(st, facet, value) {
-  const filters = { ...st.filters };
-  const vs = filters[facet] || [];
-  filters[facet] = vs.includes(value) ? vs.filter((v) => v !== value) : [...vs, value];
-  if (!filters[facet].length) delete filters[facet];
-  return derive(st, { filters, page: 1 });
-}

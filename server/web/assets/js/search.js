@@ -4,10 +4,9 @@ import { announce, copyText, h, keepFocus, marked, replace } from './dom.js';
 import { FACETS, FACET_LABELS, derive, empty, hasFilters, href, searchParams, toggleFilter } from './state.js';
 import { KIND_LABELS, badges, citation, count, crumbs, figureValue, ms, provisionTitle } from './format.js';
 import { ThemeChart } from './chart.js';
+import { facetGroup } from './facets.js';
 import { renderPager } from './pager.js';
 
-/** FACET_SHOWN is how many values a facet lists before "more". */
-const FACET_SHOWN = 8;
 /** SHORT_TEXT is the length under which a hit shows its whole text. */
 const SHORT_TEXT = 240;
 /** MAX_WINDOW mirrors the server's bound on page × size. */
@@ -166,37 +165,13 @@ export class SearchView {
   renderFacets(st, facets) {
     const groups = [];
     for (const f of FACETS) {
-      const values = [...(facets[f] || [])];
-      const active = st.filters[f] || [];
-      for (const v of active) if (!values.some((x) => x.value === v)) values.push({ value: v, count: 0 });
-      if (!values.length) continue;
-      const all = this.expanded.has(f);
-      // Active values always stay visible, even past the cut.
-      const shown = all ? values : values.filter((x, i) => i < FACET_SHOWN || active.includes(x.value));
-      const list = h('ul', { class: 'facet-values' }, shown.map((x) => {
-        const id = `facet-${f}-${x.value.replace(/\s+/g, '_')}`;
-        const on = active.includes(x.value);
-        return h('li', { class: on ? 'facet-value active' : 'facet-value', dataset: { value: x.value, count: x.count } },
-          h('input', {
-            type: 'checkbox', id, checked: on, dataset: { focusKey: `facet:${f}:${x.value}` },
-            onchange: () => this.app.navigate(toggleFilter(this.app.state, f, x.value), { focus: false, scroll: 'keep' }),
-          }),
-          h('label', { for: id },
-            h('span', { class: 'facet-name' }, f === 'year' ? `${x.value}年` : x.value),
-            h('span', { class: 'facet-count', 'aria-label': `${x.count} 条` }, count(x.count))));
-      }));
-      const more = values.length > FACET_SHOWN
-        ? h('button', {
-          type: 'button', class: 'link-button facet-more', 'aria-expanded': String(all), dataset: { focusKey: `more:${f}` },
-          onclick: () => {
-            if (all) this.expanded.delete(f);
-            else this.expanded.add(f);
-            keepFocus(this.facetsBody, () => this.renderFacets(this.app.state, this.last.facets || {}));
-          },
-        }, all ? '收起' : `展开全部 ${values.length} 项`)
-        : null;
-      groups.push(h('fieldset', { class: 'facet', dataset: { facet: f } },
-        h('legend', null, FACET_LABELS[f]), list, more));
+      const g = facetGroup({
+        f, legend: FACET_LABELS[f], values: facets[f] || [], active: st.filters[f] || [], expanded: this.expanded,
+        idPrefix: 'facet', unit: '条',
+        toggle: (v) => this.app.navigate(toggleFilter(this.app.state, f, v), { focus: false, scroll: 'keep' }),
+        rerender: () => keepFocus(this.facetsBody, () => this.renderFacets(this.app.state, this.last.facets || {})),
+      });
+      if (g) groups.push(g);
     }
     if (!groups.length) groups.push(h('p', { class: 'facet-empty' }, '当前结果没有可用的筛选项。'));
     replace(this.facetsBody, groups);
