@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -85,6 +86,11 @@ type Store struct {
 	idx bleve.Index
 	gen string
 
+	// codec compresses the records written to the live generation (nil:
+	// plain JSON); decoders read those of every generation it has had.
+	codec    atomic.Pointer[recordCodec]
+	decoders recordDecoders
+
 	writeMu sync.Mutex // serialises writers (ingest, delete, rebuild)
 	// correctMu serialises corrections, which read and rewrite the
 	// corrections file.
@@ -112,6 +118,10 @@ func Open(root, fingerprint string) (*Store, error) {
 		return nil, fmt.Errorf("index %s: %w", root, ErrStale)
 	}
 	s := &Store{root: root, fingerprint: fingerprint, idx: idx, gen: gen}
+	if err := s.useDictionary(idx); err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
 	s.removeStaleGenerations()
 	return s, nil
 }
@@ -172,12 +182,19 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 		_ = os.RemoveAll(path)
 		return 0, 0, err
 	}
-	documents, provisions, err = writeBatches(ctx, idx, docs, progress)
+	learner := newDictLearner()
+	documents, provisions, err = writeBatches(ctx, idx, docs, progress, learner.encode)
+	dictionary := learner.finish()
 	if err != nil {
 		return fail(err)
 	}
 	if err := idx.SetInternal([]byte(internalAnalysis), []byte(s.fingerprint)); err != nil {
 		return fail(fmt.Errorf("store analysis fingerprint: %w", err))
+	}
+	if dictionary != nil {
+		if err := idx.SetInternal([]byte(internalRecordDict), dictionary); err != nil {
+			return fail(fmt.Errorf("store record dictionary: %w", err))
+		}
 	}
 	// Reopen with safe batches: from now on every acknowledged write is on
 	// disk. Compacting needs every segment on disk.
@@ -190,6 +207,9 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 		return 0, 0, fmt.Errorf("reopen: %w", err)
 	}
 	if err := compact(ctx, idx, path); err != nil {
+		return fail(err)
+	}
+	if err := s.useDictionary(idx); err != nil {
 		return fail(err)
 	}
 	if err := writeCurrent(s.root, gen); err != nil {
@@ -207,6 +227,35 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 	}
 	s.removeStaleGenerations()
 	return documents, provisions, nil
+}
+
+// useDictionary reads the record dictionary of idx, a generation about to
+// go live: its records become readable and new ones are compressed with
+// it (none: stored as JSON).
+func (s *Store) useDictionary(idx bleve.Index) error {
+	d, err := idx.GetInternal([]byte(internalRecordDict))
+	if err != nil {
+		return fmt.Errorf("read record dictionary: %w", err)
+	}
+	if d == nil {
+		s.codec.Store(nil)
+		return nil
+	}
+	if err := s.decoders.add(d); err != nil {
+		return err
+	}
+	c, err := newRecordCodec(d)
+	if err != nil {
+		return err
+	}
+	s.codec.Store(c)
+	return nil
+}
+
+// DecodeRecord returns the JSON of a record's stored field FieldJSON, as
+// a search returns it.
+func (s *Store) DecodeRecord(stored []byte) ([]byte, error) {
+	return s.decoders.decode(stored)
 }
 
 // compactPlan merges every segment into one, in one pass.
@@ -287,6 +336,7 @@ func (s *Store) Close() error {
 	}
 	err := s.idx.Close()
 	s.idx = nil
+	s.decoders.close()
 	return err
 }
 
@@ -355,7 +405,7 @@ func (s *Store) Put(ctx context.Context, doc Document) (replaced bool, err error
 				b.Delete(id)
 			}
 		}
-		if err := addToBatch(b, doc); err != nil {
+		if err := addToBatch(b, doc, s.codec.Load().encode); err != nil {
 			return err
 		}
 		if err := idx.Batch(b); err != nil {
@@ -608,11 +658,20 @@ func (s *Store) records(ctx context.Context, keys []string) ([][]byte, error) {
 			if doc == nil {
 				continue
 			}
+			var stored []byte
 			doc.VisitFields(func(f index.Field) {
 				if f.Name() == FieldJSON {
-					out[i] = slices.Clone(f.Value())
+					stored = f.Value()
 				}
 			})
+			if stored == nil {
+				continue
+			}
+			raw, err := s.decoders.decode(stored)
+			if err != nil {
+				return fmt.Errorf("read record %s: %w", k, err)
+			}
+			out[i] = slices.Clip(slices.Clone(raw))
 		}
 		return nil
 	})
@@ -639,8 +698,12 @@ func (s *Store) each(ctx context.Context, q query.Query, sortBy []string, fn fun
 		return fmt.Errorf("read stored records: %w", err)
 	}
 	for _, h := range res.Hits {
-		raw, _ := h.Fields[FieldJSON].(string)
-		if err := fn([]byte(raw)); err != nil {
+		stored, _ := h.Fields[FieldJSON].(string)
+		raw, err := s.decoders.decode([]byte(stored))
+		if err != nil {
+			return fmt.Errorf("read record %s: %w", h.ID, err)
+		}
+		if err := fn(raw); err != nil {
 			return err
 		}
 	}
@@ -670,8 +733,9 @@ func provisionsOf(docID string) query.Query {
 
 func docKey(docID string) string { return "doc:" + docID }
 
-// addToBatch adds a document record and its provision records.
-func addToBatch(b *bleve.Batch, d Document) error {
+// addToBatch adds a document record and its provision records, their
+// JSON stored in the form encode gives it.
+func addToBatch(b *bleve.Batch, d Document, encode func([]byte) []byte) error {
 	info := DocumentInfo{Document: d, ProvisionCount: len(d.Provisions)}
 	info.Provisions = nil
 	raw, err := json.Marshal(info)
@@ -686,7 +750,7 @@ func addToBatch(b *bleve.Batch, d Document) error {
 		FieldCounty:   d.County,
 		FieldLevel:    d.Level,
 		FieldDocType:  d.DocType,
-		FieldJSON:     string(raw),
+		FieldJSON:     string(encode(raw)),
 	}
 	if d.Year > 0 {
 		rec[FieldYear] = d.Year
@@ -696,7 +760,7 @@ func addToBatch(b *bleve.Batch, d Document) error {
 		return fmt.Errorf("index document %s: %w", d.ID, err)
 	}
 	for _, p := range d.Provisions {
-		rec, err := provisionRecord(p)
+		rec, err := provisionRecord(p, encode)
 		if err != nil {
 			return err
 		}
@@ -707,7 +771,7 @@ func addToBatch(b *bleve.Batch, d Document) error {
 	return nil
 }
 
-func provisionRecord(p Provision) (map[string]interface{}, error) {
+func provisionRecord(p Provision, encode func([]byte) []byte) (map[string]interface{}, error) {
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode provision %s: %w", p.ID, err)
@@ -729,7 +793,7 @@ func provisionRecord(p Provision) (map[string]interface{}, error) {
 		FieldThemes:    p.Themes,
 		FieldOffices:   p.LeadOffices,
 		FieldSupport:   p.SupportOffices,
-		FieldJSON:      string(raw),
+		FieldJSON:      string(encode(raw)),
 	}
 	if p.Year > 0 {
 		rec[FieldYear] = p.Year
@@ -869,7 +933,7 @@ const (
 
 // writeBatches indexes docs in batches of about batchRecords records, from
 // batchWriters goroutines, and returns the documents and provisions written.
-func writeBatches(ctx context.Context, idx bleve.Index, docs iter.Seq[Document], progress func(documents, provisions int)) (int, int, error) {
+func writeBatches(ctx context.Context, idx bleve.Index, docs iter.Seq[Document], progress func(documents, provisions int), encode func([]byte) []byte) (int, int, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	chunks := make(chan []Document)
@@ -889,7 +953,7 @@ func writeBatches(ctx context.Context, idx bleve.Index, docs iter.Seq[Document],
 				b := idx.NewBatch()
 				n := 0
 				for _, d := range chunk {
-					if err := addToBatch(b, d); err != nil {
+					if err := addToBatch(b, d, encode); err != nil {
 						cancel(err)
 						break
 					}

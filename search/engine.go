@@ -309,7 +309,7 @@ func (e *Engine) answer(ctx context.Context, a answer) (*Response, int, error) {
 		out.Hits = hits
 	} else {
 		for _, h := range counted.hits {
-			hit, err := decodeHit(h)
+			hit, err := e.decodeHit(h)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -346,10 +346,14 @@ func matchKey(q Query, noExpand bool) string {
 	return string(k)
 }
 
-func decodeHit(h *bsearch.DocumentMatch) (Hit, error) {
-	raw, _ := h.Fields[indexer.FieldJSON].(string)
+func (e *Engine) decodeHit(h *bsearch.DocumentMatch) (Hit, error) {
+	stored, _ := h.Fields[indexer.FieldJSON].(string)
 	var hit Hit
-	if err := json.Unmarshal([]byte(raw), &hit.Provision); err != nil {
+	raw, err := e.store.DecodeRecord([]byte(stored))
+	if err != nil {
+		return hit, fmt.Errorf("provision %s: %w", h.ID, err)
+	}
+	if err := json.Unmarshal(raw, &hit.Provision); err != nil {
 		return hit, fmt.Errorf("decode provision %s: %w", h.ID, err)
 	}
 	hit.Score = roundScore(h.Score)
