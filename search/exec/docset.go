@@ -1,4 +1,4 @@
-package search
+package exec
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func (s *docSetSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 }
 
 func (s *docSetSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	n, err := docNumber(id)
+	n, err := DocNumber(id)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +88,13 @@ type gatedQuery struct {
 	docs  *roaring.Bitmap
 }
 
+// Gated returns child met only at the provisions of docs, document
+// numbers of the index state it will search: what Restrict makes of a
+// part that scores, so that the part is moved only to where it matches.
+func Gated(child query.Query, docs *roaring.Bitmap) query.Query {
+	return &gatedQuery{child: child, docs: docs}
+}
+
 // Searcher returns the child's searcher, gated by the set. The numbers
 // are those of the state r reads.
 func (q *gatedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -115,7 +122,7 @@ func (s *gatedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch
 			s.it = roaring.NewBitmap().Iterator() // the child has nothing left
 			return nil, err
 		}
-		m, err := docNumber(d.IndexInternalID)
+		m, err := DocNumber(d.IndexInternalID)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +142,7 @@ func (s *gatedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch
 }
 
 func (s *gatedSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	n, err := docNumber(id)
+	n, err := DocNumber(id)
 	if err != nil {
 		return nil, err
 	}
