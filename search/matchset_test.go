@@ -144,7 +144,7 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 						set.Add(n)
 					}
 				}
-				// The required part is gated, as restrict does: bleve's
+				// The required part is gated, as Sets.Restrict does: bleve's
 				// boolean searcher moved from outside loses optional scores.
 				b := *q.(*query.BooleanQuery)
 				b.Must = exec.Gated(b.Must, set)

@@ -20,7 +20,7 @@ type docSetQuery struct {
 }
 
 // Searcher returns a searcher over the set. The numbers are those of the
-// state the facet index was read from, which must be r's.
+// index state the set was worked out in, which must be r's.
 func (q *docSetQuery) Searcher(_ context.Context, _ index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	return &docSetSearcher{docs: q.docs, it: q.docs.Iterator()}, nil
 }
@@ -57,7 +57,7 @@ func (s *docSetSearcher) match(ctx *bsearch.SearchContext, n uint32) *bsearch.Do
 	return d
 }
 
-// Close releases nothing: the set belongs to the facet index.
+// Close releases nothing: the set belongs to the caller.
 func (s *docSetSearcher) Close() error { return nil }
 
 // Weight is zero: the set takes no part in the score or its norm.
