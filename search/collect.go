@@ -1,7 +1,6 @@
 package search
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // pass is one search of a query's matches that yields, together, the
@@ -78,7 +79,7 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 			return fmt.Errorf("facet index: %w", err)
 		}
 		sets := fi.filterSets(p.filters)
-		extra, err := docNumbers(r, p.extra)
+		extra, err := exec.DocNumbers(r, p.extra)
 		if err != nil {
 			return err
 		}
@@ -88,20 +89,20 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 			cacheKey = fi.key + "\x00" + p.key
 		}
 		var (
-			ranked  []rankedDoc
+			ranked  []exec.Ranked
 			matched *roaring.Bitmap
 		)
-		var cached *scoredMatches
+		var cached *exec.Matches
 		if !p.noCache && cacheKey != "" {
-			cached, _ = e.matches.get(cacheKey)
+			cached, _ = e.matches.Get(cacheKey)
 		}
 		if cached != nil {
-			ranked, matched = cached.rank(filter, p.from, p.size)
+			ranked, matched = cached.Rank(filter, p.from, p.size)
 		} else if ranked, matched, err = e.search(ctx, r, m, p, fi, sets, filter, cacheKey); err != nil {
 			return err
 		}
 		out = &passResult{matched: int(andCardinality(matched, filter))}
-		if out.hits, err = loadHits(r, ranked, p.fields); err != nil {
+		if out.hits, err = exec.LoadHits(r, ranked, p.fields); err != nil {
 			return err
 		}
 		fi.finish(out, matched, extra, sets, p.facets)
@@ -121,7 +122,7 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 // is filtered). Only the matches passing the filters are then scored, by
 // the query restricted to them. Otherwise bleve's searchers walk and
 // score every match.
-func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, fi *facetIndex, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]rankedDoc, *roaring.Bitmap, error) {
+func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, fi *facetIndex, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]exec.Ranked, *roaring.Bitmap, error) {
 	q := p.query
 	if q == nil {
 		q = typeQuery()
@@ -130,39 +131,52 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 		matched, ranked *roaring.Bitmap
 		ms              = e.matchSets(ctx, r, m, fi)
 	)
-	if filter != nil || p.size == 0 || readsPositions(q) {
+	if filter != nil || p.size == 0 || exec.ReadsPositions(q) {
 		bound := filter
 		if p.facets {
 			bound = countBound(sets)
 		}
 		var err error
-		if matched, err = ms.of(q, bound, nil); err != nil {
+		if matched, err = ms.Of(q, bound, nil); err != nil {
 			return nil, nil, err
 		}
-		ranked = and(matched, filter)
+		ranked = matched
+		if filter != nil {
+			ranked = roaring.And(matched, filter)
+		}
 	}
 	if p.size == 0 {
 		return nil, matched, nil
 	}
-	w := &matchWalk{window: p.from + p.size, scores: true, keep: cacheKey != "" && filter == nil}
+	w := &exec.Walk{Window: p.from + p.size, Score: true, Keep: cacheKey != "" && filter == nil}
 	walked := q
 	if ranked != nil {
 		var err error
-		if walked, err = ms.restrict(q, ranked); err != nil {
+		if walked, err = ms.Restrict(q, ranked); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := w.run(ctx, decoding(r, e.postings, e.decodeMin), m, walked); err != nil {
+	if err := w.Run(ctx, exec.Decoding(r, e.postings, e.decodeMin), m, walked); err != nil {
 		return nil, nil, err
 	}
-	if w.keep {
-		e.matches.put(cacheKey, &scoredMatches{docs: w.docs, scores: w.scored})
+	if w.Keep {
+		e.matches.Put(cacheKey, w.Matches())
 	}
 	if matched == nil {
 		matched = roaring.New()
-		matched.AddMany(w.docs)
+		matched.AddMany(w.Docs)
 	}
-	return w.top.best(p.from), matched, nil
+	return w.Best(p.from), matched, nil
+}
+
+// matchSets returns match sets over r, the state fi indexes, reading
+// through the engine's decoded postings and the state's term sets.
+func (e *Engine) matchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, fi *facetIndex) *exec.Sets {
+	var state *exec.TermSets
+	if fi.key != "" {
+		state = fi.terms
+	}
+	return exec.NewSets(ctx, r, m, e.postings, state)
 }
 
 // countBound is the set the counts of a search filtered by sets need
@@ -175,7 +189,11 @@ func countBound(sets map[string]*roaring.Bitmap) *roaring.Bitmap {
 		if other == nil {
 			return nil
 		}
-		bound = or(bound, other)
+		if bound == nil {
+			bound = other
+		} else {
+			bound = roaring.Or(bound, other)
+		}
 	}
 	return bound
 }
@@ -186,72 +204,6 @@ func andCardinality(a, b *roaring.Bitmap) uint64 {
 		return a.GetCardinality()
 	}
 	return a.AndCardinality(b)
-}
-
-// matchWalk drives a searcher over every match of a query, keeping their
-// document numbers, the best window of them and, when asked, every score.
-type matchWalk struct {
-	window int  // how many of the best matches to keep
-	scores bool // score the matches (needed for a window)
-	keep   bool // keep every score, for the match cache
-
-	docs   []uint32
-	scored []float64
-	top    topMatches
-}
-
-// walkCheckEvery is how many matches a walk takes between looks at its
-// context's cancellation.
-const walkCheckEvery = 4096
-
-func (w *matchWalk) run(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query) error {
-	opts := bsearch.SearcherOptions{}
-	if !w.scores {
-		opts.Score = bleve.ScoreNone
-	}
-	sctx := context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
-		bsearch.GetScoringModelCallbackFn(func() string { return scoringModel(m) }))
-	s, err := q.Searcher(sctx, r, m, opts)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	defer s.Close()
-	pool := bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)
-	bctx := &bsearch.SearchContext{DocumentMatchPool: pool, IndexReader: r}
-	for i := 0; ; i++ {
-		if i%walkCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("search: %w", err)
-			}
-		}
-		d, err := s.Next(bctx)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		if d == nil {
-			return nil
-		}
-		n, err := docNumber(d.IndexInternalID)
-		if err != nil {
-			return err
-		}
-		w.docs = append(w.docs, n)
-		if w.keep {
-			w.scored = append(w.scored, d.Score)
-		}
-		if w.window > 0 {
-			w.top.offer(rankedDoc{n, d.Score}, w.window)
-		}
-		pool.Put(d)
-	}
-}
-
-// scoringModel is the scoring model m asks for.
-func scoringModel(m mapping.IndexMapping) string {
-	if im, ok := m.(*mapping.IndexMappingImpl); ok && im.ScoringModel != "" {
-		return im.ScoringModel
-	}
-	return index.DefaultScoringModel
 }
 
 // walk makes the pass through bleve, whose collector orders the window by
@@ -300,127 +252,6 @@ func (fi *facetIndex) finish(out *passResult, matched *roaring.Bitmap, extra []u
 	}
 }
 
-// loadHits loads the hits of ranked, leaving out documents deleted
-// meanwhile.
-func loadHits(r index.IndexReader, ranked []rankedDoc, fields []string) ([]*bsearch.DocumentMatch, error) {
-	var out []*bsearch.DocumentMatch
-	for _, d := range ranked {
-		h, err := loadHit(r, d, fields)
-		if err != nil {
-			return nil, err
-		}
-		if h != nil {
-			out = append(out, h)
-		}
-	}
-	return out, nil
-}
-
-// loadHit makes the hit of document n as bleve would: its id, score and
-// the asked stored fields. A document deleted meanwhile gives nil.
-func loadHit(r index.IndexReader, d rankedDoc, fields []string) (*bsearch.DocumentMatch, error) {
-	iid := make(index.IndexInternalID, 8)
-	iid.SetValue(uint64(d.doc))
-	id, err := r.ExternalID(iid)
-	if err != nil {
-		return nil, fmt.Errorf("read hit %d: %w", d.doc, err)
-	}
-	h := &bsearch.DocumentMatch{ID: id, Score: d.score, IndexInternalID: iid}
-	if len(fields) == 0 {
-		return h, nil
-	}
-	doc, err := r.Document(id)
-	if err != nil {
-		return nil, fmt.Errorf("read hit %s: %w", id, err)
-	}
-	if doc == nil {
-		return nil, nil
-	}
-	h.Fields = map[string]interface{}{}
-	doc.VisitFields(func(f index.Field) {
-		for _, want := range fields {
-			if f.Name() == want {
-				h.Fields[want] = string(f.Value())
-			}
-		}
-	})
-	return h, nil
-}
-
-// docNumbers resolves provision ids to the document numbers of the state
-// r reads, leaving out those no longer there.
-func docNumbers(r index.IndexReader, ids []string) ([]uint32, error) {
-	var out []uint32
-	for _, id := range ids {
-		iid, err := r.InternalID(id)
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", id, err)
-		}
-		if len(iid) == 0 {
-			continue // deleted since it was ranked
-		}
-		n, err := docNumber(iid)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-// rankedDoc is a match in score order.
-type rankedDoc struct {
-	doc   uint32
-	score float64
-}
-
-// topMatches is a heap of the best matches seen, the worst on top. Order
-// is bleve's: higher score first, then earlier in the index.
-type topMatches struct{ docs []rankedDoc }
-
-func (t *topMatches) Len() int { return len(t.docs) }
-
-// best empties the heap into the matches from rank from on, best first.
-func (t *topMatches) best(from int) []rankedDoc {
-	ranked := make([]rankedDoc, t.Len())
-	for i := len(ranked) - 1; i >= 0; i-- {
-		ranked[i] = heap.Pop(t).(rankedDoc)
-	}
-	if from >= len(ranked) {
-		return nil
-	}
-	return ranked[from:]
-}
-
-// offer keeps d if it is among the best n seen.
-func (t *topMatches) offer(d rankedDoc, n int) {
-	if t.Len() < n {
-		heap.Push(t, d)
-	} else if t.beats(d, 0) {
-		t.docs[0] = d
-		heap.Fix(t, 0)
-	}
-}
-
-// beats reports whether d ranks above the match at i (so would replace it).
-func (t *topMatches) beats(d rankedDoc, i int) bool { return before(d, t.docs[i]) }
-
-func (t *topMatches) Less(i, j int) bool { return before(t.docs[j], t.docs[i]) }
-func (t *topMatches) Swap(i, j int)      { t.docs[i], t.docs[j] = t.docs[j], t.docs[i] }
-func (t *topMatches) Push(x any)         { t.docs = append(t.docs, x.(rankedDoc)) }
-func (t *topMatches) Pop() any {
-	d := t.docs[len(t.docs)-1]
-	t.docs = t.docs[:len(t.docs)-1]
-	return d
-}
-
-func before(a, b rankedDoc) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	return a.doc < b.doc
-}
-
 // matchSet sits between bleve's searcher and its top-N collector: it
 // records every match's document number and lets through to the ranking
 // only the matches passing the filters.
@@ -451,7 +282,7 @@ func (m *matchSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHa
 		return nil, false, fmt.Errorf("facet index: %w", err)
 	}
 	m.sets = m.index.filterSets(m.filters)
-	if m.extraDocs, err = docNumbers(sctx.IndexReader, m.extra); err != nil {
+	if m.extraDocs, err = exec.DocNumbers(sctx.IndexReader, m.extra); err != nil {
 		return nil, false, err
 	}
 	filter := passing(m.sets, "")
@@ -459,7 +290,7 @@ func (m *matchSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHa
 		if d == nil {
 			return next(nil)
 		}
-		n, err := docNumber(d.IndexInternalID)
+		n, err := exec.DocNumber(d.IndexInternalID)
 		if err != nil {
 			return err
 		}

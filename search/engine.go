@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/policysearch/policysearch/indexer"
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // Limits of a search request.
@@ -70,8 +71,8 @@ type Engine struct {
 	// the scored matches of recent queries; postings decoded postings:
 	// searches decode the terms with at least decodeMin postings.
 	facets    *facetCache
-	matches   *matchCache
-	postings  *postingsCache
+	matches   *exec.MatchCache
+	postings  *exec.PostingsCache
 	decodeMin uint64
 	// lexAccs keeps the score arrays of similar-provision searches.
 	lexAccs lexAccumulators
@@ -82,8 +83,8 @@ type Engine struct {
 // New returns an Engine.
 func New(c Config) *Engine {
 	return &Engine{store: c.Store, words: c.Words, pipeline: c.Pipeline, idf: c.IDF, under: c.Understander,
-		facets: &facetCache{}, matches: newMatchCache(matchCacheBytes),
-		postings: newPostingsCache(decodedPostingsBytes), decodeMin: decodeMinPostings, lexAccs: newLexAccumulators(),
+		facets: &facetCache{}, matches: exec.NewMatchCache(exec.MatchCacheBytes),
+		postings: exec.NewPostingsCache(exec.DecodedPostingsBytes), decodeMin: exec.DecodeMinPostings, lexAccs: newLexAccumulators(),
 		library: &libraryCache{}}
 }
 

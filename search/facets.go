@@ -13,6 +13,8 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // Facet counts come from bitmaps, not from bleve's facet builder. The
@@ -36,7 +38,7 @@ type facetIndex struct {
 	// terms keeps the provisions holding the terms searches read, in this
 	// state's numbering: a common term's set costs more to read (a copy
 	// of each segment's bitmap, renumbered) than to keep.
-	terms *lru[termKey, *roaring.Bitmap]
+	terms *exec.TermSets
 }
 
 // stateTermsBytes bounds the memory of each state's term sets: a common
@@ -168,8 +170,8 @@ func stateKey(r index.IndexReader) string {
 
 func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
 	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames)), held: map[string]heldValues{},
-		terms: newLRU[termKey](stateTermsBytes, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
-	sets := newMatchSets(ctx, r, nil) // terms only: no query to build
+		terms: exec.NewTermSets(stateTermsBytes)}
+	sets := exec.NewSets(ctx, r, nil, nil, nil) // terms only: no query to build
 	for _, f := range FacetNames {
 		field := facetField(f)
 		dict, err := r.FieldDict(field)
@@ -194,7 +196,7 @@ func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*fac
 			return nil, fmt.Errorf("facet %s: read values: %w", f, err)
 		}
 		for _, t := range terms {
-			docs, err := sets.term(field, t, nil)
+			docs, err := sets.Term(field, t, nil)
 			if err != nil {
 				return nil, fmt.Errorf("facet %s: value %q: %w", f, t, err)
 			}
@@ -279,18 +281,6 @@ func (h heldValues) count(docs *roaring.Bitmap, values int) ([]int, bool) {
 		return true
 	})
 	return counts, true
-}
-
-// docNumber is the number an index state gives a document.
-func docNumber(id index.IndexInternalID) (uint32, error) {
-	if len(id) != 8 {
-		return 0, fmt.Errorf("unexpected internal id of %d bytes", len(id))
-	}
-	v := id.Value()
-	if v > math.MaxUint32 {
-		return 0, fmt.Errorf("document number %d is past what facet counting holds", v)
-	}
-	return uint32(v), nil
 }
 
 // filterSets returns, for each facet with an active filter, the provisions

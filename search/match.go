@@ -13,6 +13,7 @@ import (
 	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/analyzers/vocab"
 	"github.com/policysearch/policysearch/indexer"
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // Boosts of the parts of a term's match. The exact (bigram phrase) match
@@ -82,7 +83,7 @@ func widen(must query.Query, i int, t Term, u *Understanding) query.Query {
 		if a.term != i {
 			continue
 		}
-		alts = append(alts, scaled(bigramsQuery(a.Term), a.Weight))
+		alts = append(alts, exec.Scaled(bigramsQuery(a.Term), a.Weight))
 	}
 	if len(alts) == 0 {
 		return must
@@ -102,9 +103,9 @@ func (e *Engine) termQuery(t Term) (must, should query.Query) {
 		return exact, nil
 	}
 	wq := wordsQuery(words, indexer.FieldWords)
-	must = bleve.NewDisjunctionQuery(scaled(exact, boostExact), scaled(wq, boostWords))
+	must = bleve.NewDisjunctionQuery(exec.Scaled(exact, boostExact), exec.Scaled(wq, boostWords))
 	heads := bleve.NewDisjunctionQuery(termQueries(words, indexer.FieldHeadWords)...)
-	return must, scaled(heads, boostHeading)
+	return must, exec.Scaled(heads, boostHeading)
 }
 
 // wordsQuery matches provisions holding the words: all of them for a short
@@ -182,7 +183,7 @@ func exactQuery(norm string) *query.DisjunctionQuery {
 		t.SetField(indexer.FieldExact)
 		// Which of the many bigrams a character begins a provision holds
 		// says nothing of its relevance: the match alone counts.
-		return bleve.NewDisjunctionQuery(&constantQuery{child: bleve.NewDisjunctionQuery(p, t), boost: boostExact})
+		return bleve.NewDisjunctionQuery(exec.Constant(bleve.NewDisjunctionQuery(p, t), boostExact))
 	}
 	terms := analyzers.BigramTerms(norm)
 	if len(terms) == 1 {
@@ -228,7 +229,7 @@ func (e *Engine) relaxedClauses(q Query, u *Understanding) *relaxed {
 			if _, ok := byConcept[a.Concept]; !ok {
 				order = append(order, a.Concept)
 			}
-			byConcept[a.Concept] = append(byConcept[a.Concept], scaled(bigramsQuery(a.Term), a.Weight))
+			byConcept[a.Concept] = append(byConcept[a.Concept], exec.Scaled(bigramsQuery(a.Term), a.Weight))
 		}
 		for _, c := range order {
 			r.clauses = append(r.clauses, bleve.NewDisjunctionQuery(byConcept[c]...))

@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/policysearch/policysearch/search/exec"
 	"github.com/policysearch/policysearch/seeds"
 )
 
@@ -42,18 +43,21 @@ func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 				t.Fatal(err)
 			}
 			q := e.matchQuery(pq, e.under.Understand(pq))
-			walked := &matchWalk{scores: true, keep: true}
-			if err := walked.run(ctx, r, m, q); err != nil {
+			walked := &exec.Walk{Score: true, Keep: true}
+			if err := walked.Run(ctx, r, m, q); err != nil {
 				return err
 			}
 			all := roaring.New()
-			all.AddMany(walked.docs)
+			all.AddMany(walked.Docs)
 			for _, within := range []*roaring.Bitmap{nil, city} {
-				got, err := newMatchSets(ctx, r, m).of(q, within, nil)
+				got, err := exec.NewSets(ctx, r, m, nil, nil).Of(q, within, nil)
 				if err != nil {
 					return err
 				}
-				want := and(all, within)
+				want := all
+				if within != nil {
+					want = roaring.And(all, within)
+				}
 				if !got.Equals(want) {
 					t.Errorf("%s (within %v): %d provisions from bitmaps, %d walked", text, within != nil, got.GetCardinality(), want.GetCardinality())
 				}
@@ -79,29 +83,29 @@ func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 // set as the unrestricted walk did, and no other. bleve's disjunction adds
 // its parts' scores in the order they reach a match, which moving it
 // forward from outside changes: sums may differ in the last bit.
-func checkRestricted(t *testing.T, ctx context.Context, r index.IndexReader, m mapping.IndexMapping, text string, q query.Query, walked *matchWalk, set *roaring.Bitmap) {
+func checkRestricted(t *testing.T, ctx context.Context, r index.IndexReader, m mapping.IndexMapping, text string, q query.Query, walked *exec.Walk, set *roaring.Bitmap) {
 	t.Helper()
-	rq, err := newMatchSets(ctx, r, m).restrict(q, set)
+	rq, err := exec.NewSets(ctx, r, m, nil, nil).Restrict(q, set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := &matchWalk{scores: true, keep: true}
-	if err := got.run(ctx, r, m, rq); err != nil {
+	got := &exec.Walk{Score: true, Keep: true}
+	if err := got.Run(ctx, r, m, rq); err != nil {
 		t.Fatal(err)
 	}
 	want := map[uint32]float64{}
-	for i, d := range walked.docs {
+	for i, d := range walked.Docs {
 		if set.Contains(d) {
-			want[d] = walked.scored[i]
+			want[d] = walked.Scores[i]
 		}
 	}
-	if len(got.docs) != len(want) {
-		t.Errorf("%s restricted: %d matches, %d of the unrestricted walk in the set", text, len(got.docs), len(want))
+	if len(got.Docs) != len(want) {
+		t.Errorf("%s restricted: %d matches, %d of the unrestricted walk in the set", text, len(got.Docs), len(want))
 		return
 	}
-	for i, d := range got.docs {
-		if s, ok := want[d]; !ok || math.Abs(s-got.scored[i]) > 1e-12*s {
-			t.Errorf("%s restricted: provision %d scores %v, unrestricted %v (in the walk: %v)", text, d, got.scored[i], s, ok)
+	for i, d := range got.Docs {
+		if s, ok := want[d]; !ok || math.Abs(s-got.Scores[i]) > 1e-12*s {
+			t.Errorf("%s restricted: provision %d scores %v, unrestricted %v (in the walk: %v)", text, d, got.Scores[i], s, ok)
 			return
 		}
 	}
@@ -120,8 +124,8 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 				t.Fatal(err)
 			}
 			q := e.matchQuery(pq, nil)
-			whole := &matchWalk{scores: true, keep: true}
-			if err := whole.run(ctx, r, m, q); err != nil {
+			whole := &exec.Walk{Score: true, Keep: true}
+			if err := whole.Run(ctx, r, m, q); err != nil {
 				return err
 			}
 			for _, every := range []uint32{2, 5} {
@@ -129,8 +133,8 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 				// numbers follow segment layout, which parallel indexing
 				// varies: every nth match, and every nth number it missed.
 				set := roaring.New()
-				matched := roaring.BitmapOf(whole.docs...)
-				for i, d := range whole.docs {
+				matched := roaring.BitmapOf(whole.Docs...)
+				for i, d := range whole.Docs {
 					if uint32(i)%every == 0 {
 						set.Add(d)
 					}
@@ -140,28 +144,28 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 						set.Add(n)
 					}
 				}
-				// The required part is gated, as restrict does: bleve's
+				// The required part is gated, as Sets.Restrict does: bleve's
 				// boolean searcher moved from outside loses optional scores.
 				b := *q.(*query.BooleanQuery)
-				b.Must = &gatedQuery{child: b.Must, docs: set}
-				gated := &matchWalk{scores: true, keep: true}
-				if err := gated.run(ctx, r, m, &b); err != nil {
+				b.Must = exec.Gated(b.Must, set)
+				gated := &exec.Walk{Score: true, Keep: true}
+				if err := gated.Run(ctx, r, m, &b); err != nil {
 					return err
 				}
 				var want []uint32
-				for i, d := range whole.docs {
+				for i, d := range whole.Docs {
 					if set.Contains(d) {
 						want = append(want, d)
-						if j := len(want) - 1; j < len(gated.docs) && gated.scored[j] != whole.scored[i] {
-							t.Errorf("%s, every %d: provision %d scores %v gated, %v whole", text, every, d, gated.scored[j], whole.scored[i])
+						if j := len(want) - 1; j < len(gated.Docs) && gated.Scores[j] != whole.Scores[i] {
+							t.Errorf("%s, every %d: provision %d scores %v gated, %v whole", text, every, d, gated.Scores[j], whole.Scores[i])
 						}
 					}
 				}
 				if len(want) == 0 || uint64(len(want)) == set.GetCardinality() {
 					t.Fatalf("%s, every %d: the set holds %d matches of %d: the case proves little", text, every, len(want), set.GetCardinality())
 				}
-				if !slices.Equal(gated.docs, want) {
-					t.Errorf("%s, every %d: gated %v, want %v", text, every, gated.docs, want)
+				if !slices.Equal(gated.Docs, want) {
+					t.Errorf("%s, every %d: gated %v, want %v", text, every, gated.Docs, want)
 				}
 			}
 		}

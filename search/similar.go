@@ -22,6 +22,7 @@ import (
 
 	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/indexer"
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // IDF gives a word's inverse document frequency from a general-language
@@ -395,7 +396,7 @@ func (e *Engine) similarCandidates(ctx context.Context, src *similarSource, excl
 		// in full, and a later request for another source sharing the
 		// word reads them at array speed (a third less work a request on
 		// 200,000 provisions, when the words have been read before).
-		top, err := lexicalTop(ctx, decoding(r, e.postings, 0), e.lexAccs, clauses, keep, n, similarPostings, lexBlock)
+		top, err := lexicalTop(ctx, exec.Decoding(r, e.postings, 0), e.lexAccs, clauses, keep, n, similarPostings, lexBlock)
 		if err != nil {
 			return err
 		}
@@ -421,7 +422,7 @@ func (e *Engine) admitted(ctx context.Context, r index.IndexReader, m mapping.In
 	}
 	var skip *roaring.Bitmap
 	if len(exclude) > 0 {
-		if skip, err = e.matchSets(ctx, r, m, fi).of(bleve.NewDisjunctionQuery(exclude...), nil, nil); err != nil {
+		if skip, err = e.matchSets(ctx, r, m, fi).Of(bleve.NewDisjunctionQuery(exclude...), nil, nil); err != nil {
 			return nil, fmt.Errorf("excluded provisions: %w", err)
 		}
 	}
@@ -659,7 +660,7 @@ func docSpan(r index.IndexReader) uint64 {
 	if s, ok := r.(interface {
 		Segments() []*scorch.SegmentSnapshot
 	}); ok {
-		b := docBounds(s.Segments())
+		b := exec.DocBounds(s.Segments())
 		return b[len(b)-1]
 	}
 	return 0
@@ -682,22 +683,22 @@ func (a *lexAccumulator) addBelow(c lexClause, bm bm25, end uint64) (bool, error
 	more := false
 	for i := range c.words {
 		w := &c.words[i]
-		if dr, ok := w.tfr.(*decodedTermReader); ok {
+		if dr, ok := w.tfr.(*exec.TermReader); ok {
 			// Decoded postings are read from their arrays, without a
 			// call and a copy for every posting.
 			for {
-				run, ok := dr.runBelow(end)
+				run, ok := dr.RunBelow(end)
 				if !ok {
 					break
 				}
-				for j, local := range run.docs {
-					if run.deleted != nil && run.deleted.Contains(local) {
+				for j, local := range run.Docs {
+					if run.Deleted != nil && run.Deleted.Contains(local) {
 						continue
 					}
-					a.add(run.base+uint64(local), bm.score(w.weight, uint64(run.freqs[j]), float64(run.norms[j])), len(c.words) == 1)
+					a.add(run.Base+uint64(local), bm.score(w.weight, uint64(run.Freqs[j]), float64(run.Norms[j])), len(c.words) == 1)
 				}
 			}
-			more = more || dr.left()
+			more = more || dr.Left()
 			continue
 		}
 		for !w.done {

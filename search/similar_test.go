@@ -11,10 +11,12 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/policysearch/policysearch/indexer"
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // lexIndex is a small index of words with BM25 scoring, and
@@ -210,15 +212,15 @@ func TestLexicalScoreFromDecodedPostings(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := reader(t, idx)
-	dr := decoding(r, newPostingsCache(1<<20), 0)
-	if d, ok := dr.(*decodingReader); !ok || len(d.segs) < 2 || d.segs[0].Deleted().IsEmpty() {
+	dr := exec.Decoding(r, exec.NewPostingsCache(1<<20), 0)
+	if snap, ok := r.(*scorch.IndexSnapshot); !ok || dr == r || len(snap.Segments()) < 2 || snap.Segments()[0].Deleted().IsEmpty() {
 		t.Fatal("the case needs two segments, the first with deleted records")
 	}
 	tfr, err := dr.TermFieldReader(context.Background(), []byte("alpha"), indexer.FieldWords, true, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := tfr.(*decodedTermReader); !ok {
+	if _, ok := tfr.(*exec.TermReader); !ok {
 		t.Fatalf("postings read by %T, not decoded", tfr)
 	}
 	clauses := []similarClause{

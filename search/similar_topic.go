@@ -109,7 +109,7 @@ func (e *Engine) newConceptVectors(ctx context.Context, named ...[]string) (*con
 			return fmt.Errorf("facet index: %w", err)
 		}
 		sets := e.matchSets(ctx, r, m, fi)
-		provs, err := sets.term(indexer.FieldType, indexer.TypeProvision, nil)
+		provs, err := sets.Term(indexer.FieldType, indexer.TypeProvision, nil)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (e *Engine) newConceptVectors(ctx context.Context, named ...[]string) (*con
 			if _, ok := df[w]; ok {
 				continue
 			}
-			docs, err := sets.term(indexer.FieldWords, w, nil)
+			docs, err := sets.Term(indexer.FieldWords, w, nil)
 			if err != nil {
 				return err
 			}

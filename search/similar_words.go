@@ -9,6 +9,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/policysearch/policysearch/indexer"
+	"github.com/policysearch/policysearch/search/exec"
 )
 
 // How distinctive a word is, learned from the corpus. A word of the
@@ -60,7 +61,7 @@ func (s wordStat) distinct() float64 { return s.idf * (1 - s.stock) }
 // from the facet index's list of the values each provision holds.
 type corpusWords struct {
 	n       uint64 // provisions
-	sets    *matchSets
+	sets    *exec.Sets
 	cities  heldValues
 	provs   heldValues
 	nCities int
@@ -68,7 +69,7 @@ type corpusWords struct {
 	seen    []bool // scratch: places marked for the word being counted
 }
 
-func (e *Engine) corpusWords(ctx context.Context, r index.IndexReader, fi *facetIndex, sets *matchSets) (*corpusWords, error) {
+func (e *Engine) corpusWords(ctx context.Context, r index.IndexReader, fi *facetIndex, sets *exec.Sets) (*corpusWords, error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(indexer.TypeProvision), indexer.FieldType, false, false, false)
 	if err != nil {
 		return nil, fmt.Errorf("count provisions: %w", err)
@@ -83,7 +84,7 @@ func (e *Engine) corpusWords(ctx context.Context, r index.IndexReader, fi *facet
 
 // stat returns a word's statistics.
 func (c *corpusWords) stat(word string) (wordStat, error) {
-	docs, err := c.sets.term(indexer.FieldWords, word, nil)
+	docs, err := c.sets.Term(indexer.FieldWords, word, nil)
 	if err != nil {
 		return wordStat{}, err
 	}

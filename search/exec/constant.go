@@ -1,4 +1,4 @@
-package search
+package exec
 
 import (
 	"context"
@@ -18,6 +18,13 @@ import (
 type constantQuery struct {
 	child query.Query
 	boost float64
+}
+
+// Constant returns a query matching what child matches, every match
+// scoring boost: child is searched without scores, which is far cheaper
+// for a disjunction of many common terms.
+func Constant(child query.Query, boost float64) query.Query {
+	return &constantQuery{child: child, boost: boost}
 }
 
 // Searcher returns the child's unscored searcher, scoring each match the
@@ -73,8 +80,9 @@ type scaledQuery struct {
 	boost float64
 }
 
-// scaled returns q with its scores multiplied by boost.
-func scaled(q query.Query, boost float64) query.Query {
+// Scaled returns q with its scores multiplied by boost, which bleve does
+// not do for the boost of a compound query.
+func Scaled(q query.Query, boost float64) query.Query {
 	if boost == 1 {
 		return q
 	}

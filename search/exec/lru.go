@@ -1,4 +1,4 @@
-package search
+package exec
 
 import (
 	"container/list"
@@ -63,6 +63,13 @@ func (c *lru[K, V]) put(k K, v V) {
 		delete(c.byKey, old.key)
 		c.size -= old.n
 	}
+}
+
+// len is the number of entries.
+func (c *lru[K, V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
 }
 
 // drop removes the entries whose keys gone says are gone.

@@ -1,4 +1,4 @@
-package search
+package exec
 
 import (
 	"context"
@@ -13,26 +13,16 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// A segment's postings iterator moves to a document by stepping through
-// every posting before it, because it must keep its frequency decoder in
-// step. A search that scores only some matches (those passing a filter,
-// or those a conjunction's rarest part leads to) still pays for every
-// posting of its common terms. So the postings of common terms are read
-// once in full into arrays (document, frequency, norm), and a term reader
-// over those arrays jumps to a document by binary search. bleve's own
-// searchers and scorers run over it unchanged: the frequencies and norms
-// are the stored ones, so the scores are too.
-
-// decodedPostingsBytes bounds the memory of decoded postings. A posting
+// DecodedPostingsBytes bounds the memory of decoded postings. A posting
 // costs 10 bytes, and a position 4 more. The query mix of the benchmarks
 // on 200,000 provisions reads more than this, and some is decoded again
 // after being dropped; twice the budget kept it all but made no kind of
 // query faster over HTTP.
-const decodedPostingsBytes = 96 << 20
+const DecodedPostingsBytes = 96 << 20
 
-// decodeMinPostings is the number of postings from which a search decodes
+// DecodeMinPostings is the number of postings from which a search decodes
 // a term: below it, stepping through them costs little.
-const decodeMinPostings = 4096
+const DecodeMinPostings = 4096
 
 // decodedPostings is one term's postings in one segment, deleted
 // documents included (the deletions belong to the index state, not the
@@ -72,8 +62,9 @@ type postingsKey struct {
 	positions bool
 }
 
-// postingsCache keeps decoded postings.
-type postingsCache struct {
+// PostingsCache keeps decoded postings, shared by the searches of every
+// index state: a common term is decoded once, not at each search.
+type PostingsCache struct {
 	decoded *lru[postingsKey, *decodedPostings]
 
 	mu sync.Mutex
@@ -83,13 +74,17 @@ type postingsCache struct {
 	states [2]map[segment.Segment]bool
 }
 
-func newPostingsCache(limit int64) *postingsCache {
-	return &postingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes)}
+// NewPostingsCache returns a cache of at most limit bytes of postings.
+func NewPostingsCache(limit int64) *PostingsCache {
+	return &PostingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes)}
 }
+
+// Len is how many terms' postings, each in one segment, the cache holds.
+func (c *PostingsCache) Len() int { return c.decoded.len() }
 
 // track notes the segments of a state being read, and drops the postings
 // of segments in neither of the two latest states.
-func (c *postingsCache) track(segs []*scorch.SegmentSnapshot) {
+func (c *PostingsCache) track(segs []*scorch.SegmentSnapshot) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, st := range c.states {
@@ -109,7 +104,7 @@ func (c *postingsCache) track(segs []*scorch.SegmentSnapshot) {
 // cache or read now and cached; nil when a frequency does not fit the
 // arrays (the segment's own reader must then serve). A nil cache reads
 // every time.
-func (c *postingsCache) read(pl segment.PostingsList, key postingsKey) (*decodedPostings, error) {
+func (c *PostingsCache) read(pl segment.PostingsList, key postingsKey) (*decodedPostings, error) {
 	if c != nil {
 		if p, ok := c.decoded.get(key); ok {
 			return p, nil
@@ -164,22 +159,22 @@ func decodePostings(pl segment.PostingsList, positions bool) (*decodedPostings, 
 // asked for); everything else is the snapshot's own.
 type decodingReader struct {
 	*scorch.IndexSnapshot
-	cache  *postingsCache
+	cache  *PostingsCache
 	min    uint64
 	segs   []*scorch.SegmentSnapshot
 	bounds []uint64 // segment i is numbered from bounds[i] to bounds[i+1]
 }
 
-// decoding returns r with the postings of terms holding at least min
+// Decoding returns r with the postings of terms holding at least min
 // postings read through cache; r itself when it is not a scorch snapshot
 // or there is no cache.
-func decoding(r index.IndexReader, cache *postingsCache, min uint64) index.IndexReader {
+func Decoding(r index.IndexReader, cache *PostingsCache, min uint64) index.IndexReader {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok || cache == nil {
 		return r
 	}
 	d := &decodingReader{IndexSnapshot: snap, cache: cache, min: min, segs: snap.Segments()}
-	d.bounds = docBounds(d.segs)
+	d.bounds = DocBounds(d.segs)
 	cache.track(d.segs)
 	return d
 }
@@ -234,7 +229,7 @@ func (d *decodingReader) TermFieldReader(ctx context.Context, term []byte, field
 		}
 		parts = append(parts, decodedPart{p: p, start: d.bounds[i], end: d.bounds[i+1], deleted: s.Deleted()})
 	}
-	return &decodedTermReader{parts: parts, count: count, freq: freq, norm: norm}, nil
+	return &TermReader{parts: parts, count: count, freq: freq, norm: norm}, nil
 }
 
 // decodedPart is a term's postings in one segment, whose documents are
@@ -245,9 +240,10 @@ type decodedPart struct {
 	deleted    *roaring.Bitmap
 }
 
-// decodedTermReader reads a term's decoded postings across segments, as
-// the snapshot's term field reader would.
-type decodedTermReader struct {
+// TermReader reads a term's decoded postings across segments, as the
+// snapshot's term field reader would; a scorer that knows it may read
+// them as arrays instead (RunBelow).
+type TermReader struct {
 	parts      []decodedPart
 	part, pos  int // the next posting: parts[part].p.docs[pos]
 	count      uint64
@@ -255,7 +251,7 @@ type decodedTermReader struct {
 }
 
 // Next returns the next live posting.
-func (t *decodedTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+func (t *TermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	for t.part < len(t.parts) {
 		p := &t.parts[t.part]
 		for t.pos < len(p.p.docs) {
@@ -271,25 +267,26 @@ func (t *decodedTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, 
 	return nil, nil
 }
 
-// postingRun is a stretch of one segment's decoded postings, read as
-// arrays: document numbers are base plus docs[i].
-type postingRun struct {
-	base    uint64
-	docs    []uint32
-	freqs   []uint16
-	norms   []float32
-	deleted *roaring.Bitmap // nil when the segment has none
+// PostingRun is a stretch of one segment's decoded postings, read as
+// arrays, so that a scorer adding up many postings makes no call and no
+// copy for each: document numbers are Base plus Docs[i].
+type PostingRun struct {
+	Base    uint64
+	Docs    []uint32
+	Freqs   []uint16
+	Norms   []float32
+	Deleted *roaring.Bitmap // nil when the segment has none
 }
 
-// runBelow returns the postings from where the reader stands up to
+// RunBelow returns the postings from where the reader stands up to
 // document number end, within one segment, and moves past them; false
 // when there are none. Deleted documents are in the run: the caller skips
-// those in run.deleted.
-func (t *decodedTermReader) runBelow(end uint64) (postingRun, bool) {
+// those in run.Deleted.
+func (t *TermReader) RunBelow(end uint64) (PostingRun, bool) {
 	for ; t.part < len(t.parts); t.part, t.pos = t.part+1, 0 {
 		p := &t.parts[t.part]
 		if p.start >= end {
-			return postingRun{}, false
+			return PostingRun{}, false
 		}
 		docs := p.p.docs
 		if t.pos == len(docs) {
@@ -300,26 +297,26 @@ func (t *decodedTermReader) runBelow(end uint64) (postingRun, bool) {
 			n = gallop(docs, t.pos, uint32(end-p.start))
 		}
 		if n == t.pos {
-			return postingRun{}, false
+			return PostingRun{}, false
 		}
-		run := postingRun{base: p.start, docs: docs[t.pos:n], freqs: p.p.freqs[t.pos:n], norms: p.p.norms[t.pos:n]}
+		run := PostingRun{Base: p.start, Docs: docs[t.pos:n], Freqs: p.p.freqs[t.pos:n], Norms: p.p.norms[t.pos:n]}
 		if p.deleted != nil && !p.deleted.IsEmpty() {
-			run.deleted = p.deleted
+			run.Deleted = p.deleted
 		}
 		t.pos = n
 		return run, true
 	}
-	return postingRun{}, false
+	return PostingRun{}, false
 }
 
-// left reports whether the reader has postings left, deleted ones
+// Left reports whether the reader has postings left, deleted ones
 // included.
-func (t *decodedTermReader) left() bool {
+func (t *TermReader) Left() bool {
 	return t.part < len(t.parts) && (t.pos < len(t.parts[t.part].p.docs) || t.part+1 < len(t.parts))
 }
 
 // Advance returns the first live posting at or after id, backwards too.
-func (t *decodedTermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+func (t *TermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	num := id.Value()
 	part, _ := slices.BinarySearchFunc(t.parts, num, func(p decodedPart, n uint64) int {
 		if p.end <= n {
@@ -362,7 +359,7 @@ func gallop(docs []uint32, lo int, n uint32) int {
 	return lo + i
 }
 
-func (t *decodedTermReader) fill(pre *index.TermFieldDoc, p *decodedPart, i int) *index.TermFieldDoc {
+func (t *TermReader) fill(pre *index.TermFieldDoc, p *decodedPart, i int) *index.TermFieldDoc {
 	if pre == nil {
 		pre = &index.TermFieldDoc{}
 	}
@@ -377,10 +374,10 @@ func (t *decodedTermReader) fill(pre *index.TermFieldDoc, p *decodedPart, i int)
 }
 
 // Count is the number of live postings.
-func (t *decodedTermReader) Count() uint64 { return t.count }
+func (t *TermReader) Count() uint64 { return t.count }
 
 // Close releases nothing: the arrays belong to the cache.
-func (t *decodedTermReader) Close() error { return nil }
+func (t *TermReader) Close() error { return nil }
 
 // Size is the reader's own size; the arrays are the cache's.
-func (t *decodedTermReader) Size() int { return 64 + len(t.parts)*48 }
+func (t *TermReader) Size() int { return 64 + len(t.parts)*48 }

@@ -1,4 +1,4 @@
-package search
+package exec
 
 import (
 	"context"
@@ -20,7 +20,7 @@ type docSetQuery struct {
 }
 
 // Searcher returns a searcher over the set. The numbers are those of the
-// state the facet index was read from, which must be r's.
+// index state the set was worked out in, which must be r's.
 func (q *docSetQuery) Searcher(_ context.Context, _ index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	return &docSetSearcher{docs: q.docs, it: q.docs.Iterator()}, nil
 }
@@ -39,7 +39,7 @@ func (s *docSetSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 }
 
 func (s *docSetSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	n, err := docNumber(id)
+	n, err := DocNumber(id)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *docSetSearcher) match(ctx *bsearch.SearchContext, n uint32) *bsearch.Do
 	return d
 }
 
-// Close releases nothing: the set belongs to the facet index.
+// Close releases nothing: the set belongs to the caller.
 func (s *docSetSearcher) Close() error { return nil }
 
 // Weight is zero: the set takes no part in the score or its norm.
@@ -88,6 +88,13 @@ type gatedQuery struct {
 	docs  *roaring.Bitmap
 }
 
+// Gated returns child met only at the provisions of docs, document
+// numbers of the index state it will search: what Restrict makes of a
+// part that scores, so that the part is moved only to where it matches.
+func Gated(child query.Query, docs *roaring.Bitmap) query.Query {
+	return &gatedQuery{child: child, docs: docs}
+}
+
 // Searcher returns the child's searcher, gated by the set. The numbers
 // are those of the state r reads.
 func (q *gatedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -115,7 +122,7 @@ func (s *gatedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch
 			s.it = roaring.NewBitmap().Iterator() // the child has nothing left
 			return nil, err
 		}
-		m, err := docNumber(d.IndexInternalID)
+		m, err := DocNumber(d.IndexInternalID)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +142,7 @@ func (s *gatedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch
 }
 
 func (s *gatedSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	n, err := docNumber(id)
+	n, err := DocNumber(id)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package search
+package exec
 
 import (
 	"context"
@@ -14,17 +14,9 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// The set of provisions a query matches, without scores, is what the facet
-// counts of a filtered search need: bleve would find it by walking every
-// match through the query's searchers, which costs about what scoring them
-// does. Most of a query is terms joined by and, or and not, whose matches
-// are the posting bitmaps the index stores, so the set is worked out with
-// bitmap operations; only a phrase needs its positions read, and only in
-// the provisions that hold all its terms and are not already known to
-// match.
-
-// matchSets works out match sets over one state of the index.
-type matchSets struct {
+// Sets works out match sets over one state of the index: the provisions
+// a query matches, without scores (see the package comment).
+type Sets struct {
 	ctx context.Context
 	r   index.IndexReader
 	m   mapping.IndexMapping
@@ -38,10 +30,10 @@ type matchSets struct {
 	// state, when set, keeps them for the other searches of the same
 	// index state. What either holds is shared and never changed.
 	terms map[termKey]*roaring.Bitmap
-	state *lru[termKey, *roaring.Bitmap]
+	state *TermSets
 	// postings keeps decoded postings with their positions, which prove
 	// phrases (nil: read them every time).
-	postings *postingsCache
+	postings *PostingsCache
 	// proven holds each phrase's matches as last proven in full (known
 	// nil) and the provisions they were proven among: the scored walk
 	// asks again for those in its set.
@@ -58,19 +50,36 @@ type provenPhrase struct {
 	within, set *roaring.Bitmap
 }
 
-func newMatchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) *matchSets {
-	s := &matchSets{ctx: ctx, r: r, m: m}
+// TermSets keeps the provisions holding the terms searches read, for the
+// other searches of one index state: a common term's set costs more to
+// read (a copy of each segment's bitmap, renumbered) than to keep.
+type TermSets struct {
+	sets *lru[termKey, *roaring.Bitmap]
+}
+
+// NewTermSets returns term sets of at most limit bytes.
+func NewTermSets(limit int64) *TermSets {
+	return &TermSets{sets: newLRU[termKey](limit, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
+}
+
+// NewSets returns match sets over r, which m maps (nil when only terms
+// are read: no query to build). Phrases are proven from postings decoded
+// through postings, and term sets kept in state, the sets of the index
+// state r reads; either may be nil (read every time, kept for this
+// search alone).
+func NewSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, postings *PostingsCache, state *TermSets) *Sets {
+	s := &Sets{ctx: ctx, r: r, m: m, postings: postings, state: state}
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		s.segs = snap.Segments()
-		s.bounds = docBounds(s.segs)
+		s.bounds = DocBounds(s.segs)
 	}
 	return s
 }
 
-// docBounds returns the document numbers segs start at, and after them
+// DocBounds returns the document numbers segs start at, and after them
 // the number past the last: segment i is numbered from bounds[i] to
 // bounds[i+1]. Deleted documents keep their numbers.
-func docBounds(segs []*scorch.SegmentSnapshot) []uint64 {
+func DocBounds(segs []*scorch.SegmentSnapshot) []uint64 {
 	bounds := make([]uint64, len(segs)+1)
 	for i, seg := range segs {
 		bounds[i+1] = bounds[i] + seg.Segment().Count()
@@ -85,22 +94,11 @@ func plainPhrase(q *query.PhraseQuery) bool {
 	return q.Field() != "" && !slices.Contains(q.Terms, "") && q.Fuzziness == 0
 }
 
-// matchSets returns match sets over r, the state fi indexes, reading
-// through the engine's decoded postings and the state's term sets.
-func (e *Engine) matchSets(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, fi *facetIndex) *matchSets {
-	s := newMatchSets(ctx, r, m)
-	s.postings = e.postings
-	if fi.key != "" {
-		s.state = fi.terms
-	}
-	return s
-}
-
-// of returns the provisions q matches among within (nil: all). Those in
+// Of returns the provisions q matches among within (nil: all). Those in
 // known may be left out: a caller passes the provisions it already counts
 // as matching, and need not have them proven again. The set returned may
 // be shared (within itself, or a filter's set) and must not be changed.
-func (s *matchSets) of(q query.Query, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) Of(q query.Query, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
 	if err := s.ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -110,7 +108,7 @@ func (s *matchSets) of(q query.Query, within, known *roaring.Bitmap) (*roaring.B
 	switch q := q.(type) {
 	case *query.TermQuery:
 		if q.Field() != "" {
-			return s.term(q.Field(), q.Term, within)
+			return s.Term(q.Field(), q.Term, within)
 		}
 	case *query.PrefixQuery:
 		if q.Field() != "" {
@@ -119,7 +117,7 @@ func (s *matchSets) of(q query.Query, within, known *roaring.Bitmap) (*roaring.B
 	case *query.ConjunctionQuery:
 		acc := within
 		for _, c := range q.Conjuncts {
-			set, err := s.of(c, acc, known)
+			set, err := s.Of(c, acc, known)
 			if err != nil {
 				return nil, err
 			}
@@ -139,9 +137,9 @@ func (s *matchSets) of(q query.Query, within, known *roaring.Bitmap) (*roaring.B
 	case *query.PhraseQuery:
 		return s.phrase(q, within, known)
 	case *scaledQuery:
-		return s.of(q.child, within, known)
+		return s.Of(q.child, within, known)
 	case *constantQuery:
-		return s.of(q.child, within, known)
+		return s.Of(q.child, within, known)
 	case *docSetQuery:
 		return and(q.docs, within), nil
 	}
@@ -151,7 +149,7 @@ func (s *matchSets) of(q query.Query, within, known *roaring.Bitmap) (*roaring.B
 // disjunction: a provision matching at least min of the parts (one when
 // min is zero). With one needed, the parts that need no positions go first
 // so that a phrase is checked only where nothing else matched.
-func (s *matchSets) disjunction(q *query.DisjunctionQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) disjunction(q *query.DisjunctionQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
 	need := max(1, int(q.Min))
 	if need > len(q.Disjuncts) {
 		return roaring.New(), nil
@@ -160,17 +158,17 @@ func (s *matchSets) disjunction(q *query.DisjunctionQuery, within, known *roarin
 		acc := roaring.New()
 		parts := make([]query.Query, 0, len(q.Disjuncts))
 		for _, c := range q.Disjuncts {
-			if !readsPositions(c) {
+			if !ReadsPositions(c) {
 				parts = append(parts, c)
 			}
 		}
 		for _, c := range q.Disjuncts {
-			if readsPositions(c) {
+			if ReadsPositions(c) {
 				parts = append(parts, c)
 			}
 		}
 		for _, c := range parts {
-			set, err := s.of(c, within, or(known, acc))
+			set, err := s.Of(c, within, or(known, acc))
 			if err != nil {
 				return nil, err
 			}
@@ -184,7 +182,7 @@ func (s *matchSets) disjunction(q *query.DisjunctionQuery, within, known *roarin
 		atLeast[i] = roaring.New()
 	}
 	for _, c := range q.Disjuncts {
-		set, err := s.of(c, within, known)
+		set, err := s.Of(c, within, known)
 		if err != nil {
 			return nil, err
 		}
@@ -198,11 +196,11 @@ func (s *matchSets) disjunction(q *query.DisjunctionQuery, within, known *roarin
 
 // boolean: the required parts, less the excluded ones; the optional parts
 // only add to the score unless nothing is required.
-func (s *matchSets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
 	if should, ok := q.Should.(*query.DisjunctionQuery); q.Must == nil || q.Should != nil && (!ok || should.Min > 0) {
 		return s.walk(q, within) // the optional parts are required
 	}
-	set, err := s.of(q.Must, within, known)
+	set, err := s.Of(q.Must, within, known)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +209,7 @@ func (s *matchSets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap
 	}
 	// What is excluded must be proven in full among what matched: a
 	// provision left out here would be wrongly kept.
-	not, err := s.of(q.MustNot, set, nil)
+	not, err := s.Of(q.MustNot, set, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +218,7 @@ func (s *matchSets) boolean(q *query.BooleanQuery, within, known *roaring.Bitmap
 
 // phrase: the provisions holding every term of the phrase, checked for
 // their positions where not already known.
-func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roaring.Bitmap, error) {
 	if !plainPhrase(q) {
 		return s.walk(q, within) // bleve's to resolve
 	}
@@ -229,7 +227,7 @@ func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) 
 	}
 	cands := within
 	for _, t := range q.Terms {
-		set, err := s.term(q.Field(), t, cands)
+		set, err := s.Term(q.Field(), t, cands)
 		if err != nil {
 			return nil, err
 		}
@@ -265,7 +263,7 @@ func (s *matchSets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) 
 // phrase searcher wants them. Positions are read from decoded postings,
 // which jump to a provision where the segment's reader would step through
 // every posting (and position) before it.
-func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring.Bitmap, error) {
 	out := roaring.New()
 	terms := make([]*decodedPostings, len(q.Terms))
 	rest := make([][]uint32, len(q.Terms)-1)
@@ -298,7 +296,7 @@ func (s *matchSets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring
 
 // readPositions reads the postings with positions of q's terms in segment
 // i into terms; false when one does not fit the arrays.
-func (s *matchSets) readPositions(i int, q *query.PhraseQuery, terms []*decodedPostings) (bool, error) {
+func (s *Sets) readPositions(i int, q *query.PhraseQuery, terms []*decodedPostings) (bool, error) {
 	seg := s.segs[i].Segment()
 	dict, err := seg.Dictionary(q.Field())
 	if err != nil {
@@ -340,9 +338,9 @@ next:
 	return false
 }
 
-// term returns the provisions among within (nil: all) holding term in
+// Term returns the provisions among within (nil: all) holding term in
 // field.
-func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) Term(field, term string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
 	all, err := s.kept(termKey{field: field, term: term}, func() (*roaring.Bitmap, error) { return s.termAll(field, term) })
 	if err != nil {
 		return nil, err
@@ -352,13 +350,13 @@ func (s *matchSets) term(field, term string, within *roaring.Bitmap) (*roaring.B
 
 // kept returns the set named k, from this search's sets or the state's,
 // or read and kept.
-func (s *matchSets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
+func (s *Sets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
 	if all, ok := s.terms[k]; ok {
 		return all, nil
 	}
 	all, ok := (*roaring.Bitmap)(nil), false
 	if s.state != nil {
-		all, ok = s.state.get(k)
+		all, ok = s.state.sets.get(k)
 	}
 	if !ok {
 		var err error
@@ -366,7 +364,7 @@ func (s *matchSets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roar
 			return nil, err
 		}
 		if s.state != nil {
-			s.state.put(k, all)
+			s.state.sets.put(k, all)
 		}
 	}
 	if s.terms == nil {
@@ -377,7 +375,7 @@ func (s *matchSets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roar
 }
 
 // termAll reads the term's posting bitmap in every segment.
-func (s *matchSets) termAll(field, term string) (*roaring.Bitmap, error) {
+func (s *Sets) termAll(field, term string) (*roaring.Bitmap, error) {
 	if s.segs == nil {
 		out, err := postings(s.ctx, s.r, field, term)
 		if err != nil {
@@ -438,7 +436,7 @@ func postings(ctx context.Context, r index.IndexReader, field, term string) (*ro
 		if d == nil {
 			break
 		}
-		n, err := docNumber(d.ID)
+		n, err := DocNumber(d.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -450,7 +448,7 @@ func postings(ctx context.Context, r index.IndexReader, field, term string) (*ro
 }
 
 // prefix joins the bitmaps of every term starting with prefix.
-func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) prefix(field, prefix string, within *roaring.Bitmap) (*roaring.Bitmap, error) {
 	all, err := s.kept(termKey{field: field, term: prefix, prefix: true}, func() (*roaring.Bitmap, error) {
 		dict, err := s.r.FieldDictPrefix(field, []byte(prefix))
 		if err != nil {
@@ -479,7 +477,7 @@ func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roari
 	return and(all, within), nil
 }
 
-// restrict returns q met only at the provisions of set, which must all
+// Restrict returns q met only at the provisions of set, which must all
 // match q: each part is gated by its own matches among them, so a part
 // that matches none of them (a widened term most provisions lack) is never
 // moved, and one that matches a few is moved to those alone. The
@@ -491,7 +489,7 @@ func (s *matchSets) prefix(field, prefix string, within *roaring.Bitmap) (*roari
 // reads no position. A boolean query's optional part is left whole: its
 // searcher, moved forward from outside, can miss a match's optional
 // score.
-func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, error) {
+func (s *Sets) Restrict(q query.Query, set *roaring.Bitmap) (query.Query, error) {
 	if set == nil {
 		return q, nil
 	}
@@ -500,7 +498,7 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 		if q.Must == nil {
 			break
 		}
-		must, err := s.restrict(q.Must, set)
+		must, err := s.Restrict(q.Must, set)
 		if err != nil {
 			return nil, err
 		}
@@ -512,7 +510,7 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
 		for i, p := range q.Conjuncts {
 			var err error
-			if c.Conjuncts[i], err = s.restrict(p, set); err != nil {
+			if c.Conjuncts[i], err = s.Restrict(p, set); err != nil {
 				return nil, err
 			}
 		}
@@ -521,17 +519,17 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 		d := *q
 		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
 		for i, p := range q.Disjuncts {
-			own, err := s.of(p, set, nil)
+			own, err := s.Of(p, set, nil)
 			if err != nil {
 				return nil, err
 			}
-			if d.Disjuncts[i], err = s.restrict(p, own); err != nil {
+			if d.Disjuncts[i], err = s.Restrict(p, own); err != nil {
 				return nil, err
 			}
 		}
 		return &d, nil
 	case *scaledQuery:
-		child, err := s.restrict(q.child, set)
+		child, err := s.Restrict(q.child, set)
 		if err != nil {
 			return nil, err
 		}
@@ -555,42 +553,43 @@ func (s *matchSets) restrict(q query.Query, set *roaring.Bitmap) (query.Query, e
 }
 
 // walk finds q's matches among within by running its searcher unscored.
-func (s *matchSets) walk(q query.Query, within *roaring.Bitmap) (*roaring.Bitmap, error) {
+func (s *Sets) walk(q query.Query, within *roaring.Bitmap) (*roaring.Bitmap, error) {
 	if within != nil {
 		q = bleve.NewConjunctionQuery(q, &docSetQuery{docs: within})
 	}
-	w := &matchWalk{}
-	if err := w.run(s.ctx, s.r, s.m, q); err != nil {
+	w := &Walk{}
+	if err := w.Run(s.ctx, s.r, s.m, q); err != nil {
 		return nil, err
 	}
 	out := roaring.New()
-	out.AddMany(w.docs)
+	out.AddMany(w.Docs)
 	return out, nil
 }
 
-// readsPositions reports whether matching q needs term positions.
-func readsPositions(q query.Query) bool {
+// ReadsPositions reports whether matching q needs term positions: the
+// queries that do are worth working out as sets before they are scored.
+func ReadsPositions(q query.Query) bool {
 	switch q := q.(type) {
 	case *query.PhraseQuery, *query.MatchPhraseQuery, *query.MultiPhraseQuery:
 		return true
 	case *query.DisjunctionQuery:
 		for _, c := range q.Disjuncts {
-			if readsPositions(c) {
+			if ReadsPositions(c) {
 				return true
 			}
 		}
 	case *query.ConjunctionQuery:
 		for _, c := range q.Conjuncts {
-			if readsPositions(c) {
+			if ReadsPositions(c) {
 				return true
 			}
 		}
 	case *query.BooleanQuery:
-		return q.Must != nil && readsPositions(q.Must) || q.MustNot != nil && readsPositions(q.MustNot)
+		return q.Must != nil && ReadsPositions(q.Must) || q.MustNot != nil && ReadsPositions(q.MustNot)
 	case *scaledQuery:
-		return readsPositions(q.child)
+		return ReadsPositions(q.child)
 	case *constantQuery:
-		return readsPositions(q.child)
+		return ReadsPositions(q.child)
 	}
 	return false
 }

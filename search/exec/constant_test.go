@@ -1,12 +1,10 @@
-package search
+package exec
 
 import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/policysearch/policysearch/indexer"
 )
 
 // TestScaledAndConstantScores checks the two score wrappers on a real
@@ -14,10 +12,10 @@ import (
 // bleve's own boost on a disjunction does not do), and a constant clause
 // scores its boost on every match of its child.
 func TestScaledAndConstantScores(t *testing.T) {
-	idx := lexIndex(t)
+	idx := wordsIndex(t)
 	term := func() query.Query {
 		tq := bleve.NewTermQuery("beta")
-		tq.SetField(indexer.FieldWords)
+		tq.SetField(wordsField)
 		return tq
 	}
 	scores := func(q query.Query) map[string]float64 { return bleveScores(t, idx, q) }
@@ -27,8 +25,8 @@ func TestScaledAndConstantScores(t *testing.T) {
 	}
 	ignored := bleve.NewDisjunctionQuery(term())
 	ignored.SetBoost(0.5)
-	half := scores(bleve.NewDisjunctionQuery(scaled(term(), 0.5)))
-	flat := scores(bleve.NewDisjunctionQuery(&constantQuery{child: term(), boost: 2}))
+	half := scores(bleve.NewDisjunctionQuery(Scaled(term(), 0.5)))
+	flat := scores(bleve.NewDisjunctionQuery(Constant(term(), 2)))
 	bleveBoost := scores(ignored)
 	same := true
 	for id, s := range plain {
@@ -45,7 +43,7 @@ func TestScaledAndConstantScores(t *testing.T) {
 	}
 	if !same {
 		// Then bleve applies a compound query's boost itself, and scaled
-		// clauses may be weighed twice: scaled is no longer needed.
+		// clauses may be weighed twice: Scaled is no longer needed.
 		t.Errorf("bleve now applies a disjunction's boost")
 	}
 }
