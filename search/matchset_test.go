@@ -41,7 +41,10 @@ func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := e.matchQuery(pq, e.under.Understand(pq))
+			q, err := e.matchQuery(ctx, pq, e.under.Understand(pq))
+			if err != nil {
+				return err
+			}
 			walked := &matchWalk{scores: true, keep: true}
 			if err := walked.run(ctx, r, m, q); err != nil {
 				return err
@@ -119,7 +122,10 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := e.matchQuery(pq, nil)
+			q, err := e.matchQuery(ctx, pq, nil)
+			if err != nil {
+				return err
+			}
 			whole := &matchWalk{scores: true, keep: true}
 			if err := whole.run(ctx, r, m, q); err != nil {
 				return err
