@@ -208,8 +208,12 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		// Browsing by filters (or only excluding) has nothing to be near.
 		mode = ModeKeyword
 	}
+	match, err := e.matchQuery(ctx, q, u)
+	if err != nil {
+		return nil, err
+	}
 	ask := answer{r: r, q: q, u: u, filters: filters, page: page, size: size, sortBy: sortBy, mode: mode,
-		match: e.matchQuery(q, u), key: matchKey(q, r.NoExpand)}
+		match: match, key: matchKey(q, r.NoExpand)}
 	out, lexical, err := e.answer(ctx, ask)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -33,13 +34,17 @@ const boostTheme = 0.3
 // matchQuery builds the query that selects and ranks provisions for q,
 // widened by what was understood of it (nil: nothing), or nil when q has
 // no text (browse by filters).
-func (e *Engine) matchQuery(q Query, u *Understanding) query.Query {
+func (e *Engine) matchQuery(ctx context.Context, q Query, u *Understanding) (query.Query, error) {
 	if len(q.Terms) == 0 && len(q.Excluded) == 0 {
-		return nil
+		return nil, nil
+	}
+	held, err := e.heldWords(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	b := bleve.NewBooleanQuery()
 	for i, t := range q.Terms {
-		must, should := e.termQuery(t)
+		must, should := e.termQuery(t, held)
 		if u != nil {
 			must = widen(must, i, t, u)
 		}
@@ -64,7 +69,32 @@ func (e *Engine) matchQuery(q Query, u *Understanding) query.Query {
 	if len(q.Terms) == 0 {
 		b.AddMust(typeQuery())
 	}
-	return b
+	return b, nil
+}
+
+// heldWords returns which words of q's unquoted terms some provision
+// holds. A word no provision holds (能不能, 靠谱, 老是: the way a user puts a
+// need, not its substance) can match nothing, so it must not raise the
+// number of words a provision is asked to hold.
+func (e *Engine) heldWords(ctx context.Context, q Query) (map[string]bool, error) {
+	var words []string
+	for _, t := range q.Terms {
+		if !t.Phrase {
+			words = append(words, e.words.Cut(t.Text)...)
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	df, _, err := e.store.DocFreqs(ctx, indexer.FieldWords, words)
+	if err != nil {
+		return nil, fmt.Errorf("words of the query: %w", err)
+	}
+	held := make(map[string]bool, len(df))
+	for w, n := range df {
+		held[w] = n > 0
+	}
+	return held, nil
 }
 
 // widen lets a provision satisfy query term i by holding one of the terms
@@ -92,8 +122,9 @@ func widen(must query.Query, i int, t Term, u *Understanding) query.Query {
 }
 
 // termQuery returns the clause a provision must satisfy for t and an
-// optional clause that only adds to the score.
-func (e *Engine) termQuery(t Term) (must, should query.Query) {
+// optional clause that only adds to the score; held says which words some
+// provision holds.
+func (e *Engine) termQuery(t Term, held map[string]bool) (must, should query.Query) {
 	exact := exactQuery(t.Text)
 	if t.Phrase {
 		return exact, nil
@@ -102,7 +133,7 @@ func (e *Engine) termQuery(t Term) (must, should query.Query) {
 	if len(words) == 0 {
 		return exact, nil
 	}
-	wq := wordsQuery(words, indexer.FieldWords)
+	wq := wordsQuery(words, held, indexer.FieldWords)
 	must = bleve.NewDisjunctionQuery(exec.Scaled(exact, boostExact), exec.Scaled(wq, boostWords))
 	heads := bleve.NewDisjunctionQuery(termQueries(words, indexer.FieldHeadWords)...)
 	return must, exec.Scaled(heads, boostHeading)
@@ -110,10 +141,18 @@ func (e *Engine) termQuery(t Term) (must, should query.Query) {
 
 // wordsQuery matches provisions holding the words: all of them for a short
 // term, most of them for a longer text (a need typed as a sentence shares
-// only some of its words with the provisions that answer it).
-func wordsQuery(words []string, field string) *query.DisjunctionQuery {
-	d := bleve.NewDisjunctionQuery(termQueries(words, field)...)
-	d.SetMin(float64(minShould(len(words))))
+// only some of its words with the provisions that answer it). Only the
+// distinct words some provision holds (held) are counted.
+func wordsQuery(words []string, held map[string]bool, field string) *query.DisjunctionQuery {
+	tqs := termQueries(words, field)
+	n := 0
+	for _, tq := range tqs {
+		if held[tq.(*query.TermQuery).Term] {
+			n++
+		}
+	}
+	d := bleve.NewDisjunctionQuery(tqs...)
+	d.SetMin(float64(minShould(max(1, n))))
 	return d
 }
 

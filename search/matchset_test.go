@@ -42,7 +42,10 @@ func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := e.matchQuery(pq, e.under.Understand(pq))
+			q, err := e.matchQuery(ctx, pq, e.under.Understand(pq))
+			if err != nil {
+				return err
+			}
 			walked := &exec.Walk{Score: true, Keep: true}
 			if err := walked.Run(ctx, r, m, q); err != nil {
 				return err
@@ -123,7 +126,10 @@ func TestGatedQueryMeetsItsSet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := e.matchQuery(pq, nil)
+			q, err := e.matchQuery(ctx, pq, nil)
+			if err != nil {
+				return err
+			}
 			whole := &exec.Walk{Score: true, Keep: true}
 			if err := whole.Run(ctx, r, m, q); err != nil {
 				return err

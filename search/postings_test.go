@@ -57,7 +57,10 @@ func TestDecodedPostingsScoreAsTheSegments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := e.matchQuery(pq, e.under.Understand(pq))
+			q, err := e.matchQuery(ctx, pq, e.under.Understand(pq))
+			if err != nil {
+				return err
+			}
 			for _, within := range []*roaring.Bitmap{nil, city} {
 				wq, err := exec.NewSets(ctx, r, m, nil, nil).Restrict(q, within)
 				if err != nil {

@@ -136,6 +136,7 @@ func (u *Understander) Understand(q Query) *Understanding {
 		typed := map[string]bool{}
 		matches := u.matcher.Find(t.Text)
 		matches = append(matches, u.loose.find(t.Text, matches)...)
+		matches = u.onWordBounds(t.Text, matches)
 		composed := u.composer.find(t.Text, matches)
 		for _, m := range matches {
 			typed[m.Term] = true
@@ -160,6 +161,27 @@ func (u *Understander) Understand(q Query) *Understanding {
 	}
 	out.Added = dedupeExpansions(out.Added)
 	out.Themes = topThemes(themeWeight)
+	return out
+}
+
+// onWordBounds drops the matches that straddle two of the query's words,
+// beginning inside one and ending inside the next: a phrasing read across
+// a word boundary is not what the user said (家医, 家庭医生, in 这家|医院).
+// A match with an end on a boundary is kept, since the segmenter may glue
+// a policy term to its neighbour (基层卫生人才 in 基层卫生|人才队伍), and so
+// is one inside a single word (因病致贫 in 防止因病致贫返贫).
+func (u *Understander) onWordBounds(text string, ms []vocab.Match) []vocab.Match {
+	word := u.composer.wordSpans(text)
+	if len(word) == 0 {
+		return ms
+	}
+	out := ms[:0]
+	for _, m := range ms {
+		a, b := word[m.Start], word[m.End]
+		if a == 0 || b == 0 || a == b {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
@@ -440,6 +462,30 @@ func (c *composer) key(w string) string {
 		return ""
 	}
 	return "word:" + w
+}
+
+// wordSpans maps the byte offsets of text that fall strictly inside one
+// of its words, as the segmenter cuts it, to 1 + that word's index; nil
+// without a segmenter.
+func (c *composer) wordSpans(text string) map[int]int {
+	if c.cut == nil {
+		return nil
+	}
+	lower := strings.ToLower(text)
+	inside := map[int]int{}
+	at := 0
+	for n, w := range c.cut(text) {
+		i := strings.Index(lower[at:], w)
+		if i < 0 {
+			continue // changed by the segmenter's clean-up: no bound known
+		}
+		start := at + i
+		for k := start + 1; k < start+len(w); k++ {
+			inside[k] = n + 1
+		}
+		at = start + len(w)
+	}
+	return inside
 }
 
 // find returns the concepts the words of text compose, other than those

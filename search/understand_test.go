@@ -320,3 +320,23 @@ func TestSentenceNeverEmpty(t *testing.T) {
 		t.Errorf("家庭医生 签约 relaxed: %+v", res.Relaxed)
 	}
 }
+
+// TestPhrasingsKeepToWordBounds: a policy abbreviation read across two of
+// the query's words (家医 in 那家|医院) is not understood, while one inside
+// a single word of the query (因病致贫 in 防止因病致贫返贫) still is.
+func TestPhrasingsKeepToWordBounds(t *testing.T) {
+	und := newUnderstander(t)
+	has := func(query, id string) bool {
+		u := und.Understand(parse(t, query))
+		return slices.ContainsFunc(u.Concepts, func(c search.ConceptMatch) bool { return c.ID == id })
+	}
+	if has("去那家医院排队挂号", "family-doctor") {
+		t.Errorf("去那家医院排队挂号 read as 家医 (家庭医生签约服务)")
+	}
+	if !has("家医签约", "family-doctor") {
+		t.Errorf("家医签约 not read as 家庭医生签约服务")
+	}
+	if !has("防止因病致贫返贫", "health-poverty-alleviation") {
+		t.Errorf("防止因病致贫返贫 no longer read as 健康扶贫")
+	}
+}
