@@ -1,8 +1,11 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"testing"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 func TestSpreadRescalesFromLowestToHighest(t *testing.T) {
@@ -53,5 +56,40 @@ func TestByDocumentSpreadsHits(t *testing.T) {
 	// gives way to b1 and c1.
 	if want := []string{"a1", "a2", "b1", "c1", "a3"}; !slices.Equal(ids, want) {
 		t.Errorf("order %v, want %v", ids, want)
+	}
+}
+
+// TestTitleVectorsWeighStockWordsLittle: on the seeds, a title's topic
+// word weighs more than the genre's stock verbs around it, so two titles
+// sharing only 推进…建设 are less alike than two sharing their topic; and a
+// word's spread counted once is kept for the index state.
+func TestTitleVectorsWeighStockWordsLittle(t *testing.T) {
+	e := seedEngine(t)
+	ctx := context.Background()
+	tv, err := e.titleVectors(ctx, "推进医共体建设。", "深化医共体改革。", "推进健康城市建设。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := tv[0]
+	if src["医共体"] <= src["推进"] || src["医共体"] <= src["建设"] {
+		t.Errorf("医共体 weighs %.3f, 推进 %.3f, 建设 %.3f: the topic should weigh most", src["医共体"], src["推进"], src["建设"])
+	}
+	if same, stock := cosine(src, tv[1]), cosine(src, tv[2]); same <= stock {
+		t.Errorf("titles sharing their topic %.3f alike, sharing stock words %.3f", same, stock)
+	}
+	var cached bool
+	err = e.store.Read(func(r index.IndexReader) error {
+		fi, err := e.facets.get(ctx, r)
+		if err != nil {
+			return err
+		}
+		_, cached = fi.spreads.get("推进")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cached {
+		t.Error("the spread of 推进 was not kept for the index state")
 	}
 }
