@@ -524,17 +524,20 @@ func decodeProvisions[T any](ids []string, raws [][]byte) ([]T, error) {
 	return out, nil
 }
 
-// ProvisionText is a provision's id and text, without the rest of its
-// record.
+// ProvisionText is a provision's id, document, title and text, without the
+// rest of its record.
 type ProvisionText struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
+	ID    string `json:"id"`
+	DocID string `json:"doc_id"`
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text"`
 }
 
-// ProvisionTexts reads the ids and texts of the given provisions, in that
-// order; ids that are not there are skipped. For ranking candidates by
-// their wording: decoding only these two fields of a record costs a
-// fraction of decoding all of it (its themes' cues above all).
+// ProvisionTexts reads the ids, documents, titles and texts of the given
+// provisions, in that order; ids that are not there are skipped. For
+// ranking candidates by their wording: decoding only these fields of a
+// record costs a fraction of decoding all of it (its themes' cues above
+// all).
 func (s *Store) ProvisionTexts(ctx context.Context, ids []string) ([]ProvisionText, error) {
 	raws, err := s.records(ctx, ids)
 	if err != nil {

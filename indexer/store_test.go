@@ -112,15 +112,16 @@ func TestOpenInUse(t *testing.T) {
 	}
 }
 
-// TestProvisionTextsAsRecords: the ids and texts read alone are those of
-// the whole records, in the order asked, without the ids not indexed.
+// TestProvisionTextsAsRecords: the ids, documents, titles and texts read
+// alone are those of the whole records, in the order asked, without the ids not indexed.
 func TestProvisionTextsAsRecords(t *testing.T) {
 	installSegmenter(t)
 	doc := Document{ID: "doc", Title: "2024年卫生健康工作要点", Year: 2024}
 	for p := range 3 {
 		doc.Provisions = append(doc.Provisions, Provision{
 			ID: fmt.Sprintf("doc-%03d", p), DocID: doc.ID, Ordinal: p,
-			Text:     fmt.Sprintf("第%d条,推进医共体建设。", p),
+			Title:    "推进医共体建设。",
+			Text:     fmt.Sprintf("推进医共体建设。第%d条。", p),
 			DocTitle: doc.Title, Year: doc.Year, Themes: []string{"基层卫生"},
 			ThemeCues: map[string][]string{"基层卫生": {"医共体"}},
 		})
@@ -144,7 +145,7 @@ func TestProvisionTextsAsRecords(t *testing.T) {
 		t.Fatalf("%d records and %d texts for two indexed ids", len(whole), len(texts))
 	}
 	for i, p := range whole {
-		if texts[i] != (ProvisionText{ID: p.ID, Text: p.Text}) || p.ID != doc.Provisions[2-2*i].ID {
+		if texts[i] != (ProvisionText{ID: p.ID, DocID: p.DocID, Title: p.Title, Text: p.Text}) || p.ID != doc.Provisions[2-2*i].ID {
 			t.Errorf("text %d: %+v, record %s %q", i, texts[i], p.ID, p.Text)
 		}
 	}

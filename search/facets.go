@@ -39,11 +39,20 @@ type facetIndex struct {
 	// state's numbering: a common term's set costs more to read (a copy
 	// of each segment's bitmap, renumbered) than to keep.
 	terms *exec.TermSets
+	// spreads keeps the share of places using each word similar
+	// provisions weighed (see corpusWords): counting them reads up to
+	// spreadSample provisions a common word, and a request weighs the
+	// words of some forty candidates' titles beside its source's.
+	spreads *exec.LRU[string, float64]
 }
 
 // stateTermsBytes bounds the memory of each state's term sets: a common
 // term's set over 200,000 provisions is some 30 KB.
 const stateTermsBytes = 32 << 20
+
+// stateSpreadsBytes bounds the memory of each state's word spreads, some
+// 100 bytes a word: room for the genre's common words many times over.
+const stateSpreadsBytes = 2 << 20
 
 // heldValues lists the values (indexes into a facet's values) provision n
 // holds as values[starts[n]:starts[n+1]].
@@ -170,7 +179,7 @@ func stateKey(r index.IndexReader) string {
 
 func buildFacetIndex(ctx context.Context, r index.IndexReader, key string) (*facetIndex, error) {
 	fi := &facetIndex{key: key, values: make(map[string][]facetPosting, len(FacetNames)), held: map[string]heldValues{},
-		terms: exec.NewTermSets(stateTermsBytes)}
+		terms: exec.NewTermSets(stateTermsBytes), spreads: exec.NewLRU[string](stateSpreadsBytes, func(float64) int64 { return 100 })}
 	sets := exec.NewSets(ctx, r, nil, nil, nil) // terms only: no query to build
 	for _, f := range FacetNames {
 		field := facetField(f)

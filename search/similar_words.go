@@ -67,6 +67,8 @@ type corpusWords struct {
 	nCities int
 	nProvs  int
 	seen    []bool // scratch: places marked for the word being counted
+	// spreads keeps the words' spreads counted in this index state.
+	spreads *exec.LRU[string, float64]
 }
 
 func (e *Engine) corpusWords(ctx context.Context, r index.IndexReader, fi *facetIndex, sets *exec.Sets) (*corpusWords, error) {
@@ -77,7 +79,7 @@ func (e *Engine) corpusWords(ctx context.Context, r index.IndexReader, fi *facet
 	n := tfr.Count()
 	_ = tfr.Close()
 	c := &corpusWords{n: n, sets: sets, cities: fi.held[FacetCity], provs: fi.held[FacetProvince],
-		nCities: len(fi.values[FacetCity]), nProvs: len(fi.values[FacetProvince])}
+		nCities: len(fi.values[FacetCity]), nProvs: len(fi.values[FacetProvince]), spreads: fi.spreads}
 	c.seen = make([]bool, c.nCities+c.nProvs)
 	return c, nil
 }
@@ -92,12 +94,27 @@ func (c *corpusWords) stat(word string) (wordStat, error) {
 	df, n := float64(s.df), float64(c.n)
 	s.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
 	if places := c.nCities + c.nProvs; places >= 2 && df >= spreadMinShare*n && c.cities.starts != nil && c.provs.starts != nil {
-		s.spread = float64(c.places(docs)) / float64(places)
+		s.spread = c.spread(word, docs, places)
 	}
 	if c.n > 0 {
 		s.stock = s.spread * math.Min(1, df/n/stockShare)
 	}
 	return s, nil
+}
+
+// spread returns the share of places whose provisions use a word, held
+// by docs, from the state's cache when counted before.
+func (c *corpusWords) spread(word string, docs *roaring.Bitmap, places int) float64 {
+	if c.spreads != nil {
+		if s, ok := c.spreads.Get(word); ok {
+			return s
+		}
+	}
+	s := float64(c.places(docs)) / float64(places)
+	if c.spreads != nil {
+		c.spreads.Put(word, s)
+	}
+	return s
 }
 
 // places counts the cities and provinces whose provisions are among docs,

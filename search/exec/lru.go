@@ -5,9 +5,9 @@ import (
 	"sync"
 )
 
-// lru is a cache bounded by the bytes of what it holds; past its limit it
+// LRU is a cache bounded by the bytes of what it holds; past its limit it
 // drops the least recently used entries. Safe for concurrent use.
-type lru[K comparable, V any] struct {
+type LRU[K comparable, V any] struct {
 	mu    sync.Mutex
 	limit int64
 	size  int64
@@ -22,14 +22,14 @@ type lruEntry[K comparable, V any] struct {
 	n   int64 // bytes, as counted when put
 }
 
-// newLRU returns a cache of at most limit bytes, each value weighing what
+// NewLRU returns a cache of at most limit bytes, each value weighing what
 // bytes says.
-func newLRU[K comparable, V any](limit int64, bytes func(V) int64) *lru[K, V] {
-	return &lru[K, V]{limit: limit, bytes: bytes, order: list.New(), byKey: map[K]*list.Element{}}
+func NewLRU[K comparable, V any](limit int64, bytes func(V) int64) *LRU[K, V] {
+	return &LRU[K, V]{limit: limit, bytes: bytes, order: list.New(), byKey: map[K]*list.Element{}}
 }
 
-// get returns the value cached under k.
-func (c *lru[K, V]) get(k K) (V, bool) {
+// Get returns the value cached under k.
+func (c *LRU[K, V]) Get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[k]
@@ -41,9 +41,9 @@ func (c *lru[K, V]) get(k K) (V, bool) {
 	return el.Value.(*lruEntry[K, V]).val, true
 }
 
-// put caches v under k, replacing what k held. A value too large to share
+// Put caches v under k, replacing what k held. A value too large to share
 // the cache with others (over an eighth of it) is not kept.
-func (c *lru[K, V]) put(k K, v V) {
+func (c *LRU[K, V]) Put(k K, v V) {
 	n := c.bytes(v)
 	if n > c.limit/8 {
 		return
@@ -66,14 +66,14 @@ func (c *lru[K, V]) put(k K, v V) {
 }
 
 // len is the number of entries.
-func (c *lru[K, V]) len() int {
+func (c *LRU[K, V]) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len()
 }
 
 // drop removes the entries whose keys gone says are gone.
-func (c *lru[K, V]) drop(gone func(K) bool) {
+func (c *LRU[K, V]) drop(gone func(K) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for el := c.order.Front(); el != nil; {

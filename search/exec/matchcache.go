@@ -14,19 +14,19 @@ const MatchCacheBytes = 64 << 20
 // same matches are shown and counted. An entry's key names its index
 // state, so a write makes it unreachable rather than wrong.
 type MatchCache struct {
-	entries *lru[string, *Matches]
+	entries *LRU[string, *Matches]
 }
 
 // NewMatchCache returns a match cache of at most limit bytes.
 func NewMatchCache(limit int64) *MatchCache {
-	return &MatchCache{entries: newLRU[string](limit, (*Matches).bytes)}
+	return &MatchCache{entries: NewLRU[string](limit, (*Matches).bytes)}
 }
 
 // Get returns the matches cached under key.
-func (c *MatchCache) Get(key string) (*Matches, bool) { return c.entries.get(key) }
+func (c *MatchCache) Get(key string) (*Matches, bool) { return c.entries.Get(key) }
 
 // Put caches m under key, unless m is too large to share the cache.
-func (c *MatchCache) Put(key string, m *Matches) { c.entries.put(key, m) }
+func (c *MatchCache) Put(key string, m *Matches) { c.entries.Put(key, m) }
 
 // Matches is every match of a query in one index state, with its score:
 // what the match cache holds.

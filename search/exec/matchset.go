@@ -54,12 +54,12 @@ type provenPhrase struct {
 // other searches of one index state: a common term's set costs more to
 // read (a copy of each segment's bitmap, renumbered) than to keep.
 type TermSets struct {
-	sets *lru[termKey, *roaring.Bitmap]
+	sets *LRU[termKey, *roaring.Bitmap]
 }
 
 // NewTermSets returns term sets of at most limit bytes.
 func NewTermSets(limit int64) *TermSets {
-	return &TermSets{sets: newLRU[termKey](limit, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
+	return &TermSets{sets: NewLRU[termKey](limit, func(b *roaring.Bitmap) int64 { return int64(b.GetSizeInBytes()) + 64 })}
 }
 
 // NewSets returns match sets over r, which m maps (nil when only terms
@@ -356,7 +356,7 @@ func (s *Sets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roaring.B
 	}
 	all, ok := (*roaring.Bitmap)(nil), false
 	if s.state != nil {
-		all, ok = s.state.sets.get(k)
+		all, ok = s.state.sets.Get(k)
 	}
 	if !ok {
 		var err error
@@ -364,7 +364,7 @@ func (s *Sets) kept(k termKey, read func() (*roaring.Bitmap, error)) (*roaring.B
 			return nil, err
 		}
 		if s.state != nil {
-			s.state.sets.put(k, all)
+			s.state.sets.Put(k, all)
 		}
 	}
 	if s.terms == nil {

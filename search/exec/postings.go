@@ -65,7 +65,7 @@ type postingsKey struct {
 // PostingsCache keeps decoded postings, shared by the searches of every
 // index state: a common term is decoded once, not at each search.
 type PostingsCache struct {
-	decoded *lru[postingsKey, *decodedPostings]
+	decoded *LRU[postingsKey, *decodedPostings]
 
 	mu sync.Mutex
 	// states holds the segments of the two latest index states seen: the
@@ -76,7 +76,7 @@ type PostingsCache struct {
 
 // NewPostingsCache returns a cache of at most limit bytes of postings.
 func NewPostingsCache(limit int64) *PostingsCache {
-	return &PostingsCache{decoded: newLRU[postingsKey](limit, (*decodedPostings).bytes)}
+	return &PostingsCache{decoded: NewLRU[postingsKey](limit, (*decodedPostings).bytes)}
 }
 
 // Len is how many terms' postings, each in one segment, the cache holds.
@@ -106,7 +106,7 @@ func (c *PostingsCache) track(segs []*scorch.SegmentSnapshot) {
 // every time.
 func (c *PostingsCache) read(pl segment.PostingsList, key postingsKey) (*decodedPostings, error) {
 	if c != nil {
-		if p, ok := c.decoded.get(key); ok {
+		if p, ok := c.decoded.Get(key); ok {
 			return p, nil
 		}
 	}
@@ -115,7 +115,7 @@ func (c *PostingsCache) read(pl segment.PostingsList, key postingsKey) (*decoded
 		return nil, fmt.Errorf("read %s:%s: %w", key.field, key.term, err)
 	}
 	if p != nil && c != nil {
-		c.decoded.put(key, p)
+		c.decoded.Put(key, p)
 	}
 	return p, nil
 }
