@@ -266,26 +266,40 @@ func BenchmarkIndexSearch(b *testing.B) {
 }
 
 // BenchmarkScan scores 200,000 vectors of the default dimension on one
-// goroutine, by the kernel in use and by the portable Go loop.
+// goroutine: float32 vectors by their kernel (what the index held
+// before), the 8-bit codes the index holds by the kernel in use and by the
+// portable Go loop, and the top 10 of a whole scan.
 func BenchmarkScan(b *testing.B) {
 	const n, dim = 200_000, DefaultLSADim
 	ix := benchIndex(b, n, dim)
-	q := randomUnit(rand.New(rand.NewPCG(9, 9)), dim)
+	rng := rand.New(rand.NewPCG(9, 9))
+	q := randomUnit(rng, dim)
+	qc, qs := queryCodes(q)
+	slab := make([]float32, 0, n*dim)
+	for range n {
+		slab = append(slab, randomUnit(rng, dim)...)
+	}
 	out := make([]float32, n)
-	b.Run("kernel", func(b *testing.B) {
+	sums := make([]int32, n)
+	b.Run("float32", func(b *testing.B) {
 		for b.Loop() {
-			dots(q, ix.slab, out)
+			dots(q, slab, out)
 		}
 	})
-	b.Run("go", func(b *testing.B) {
+	b.Run("codes", func(b *testing.B) {
 		for b.Loop() {
-			dotsGo(q, ix.slab, out)
+			codedDots(qc, ix.codes, sums)
+		}
+	})
+	b.Run("codes-go", func(b *testing.B) {
+		for b.Loop() {
+			codedDotsGo(qc, ix.codes, sums)
 		}
 	})
 	b.Run("top10", func(b *testing.B) {
 		for b.Loop() {
 			t := topK{k: 10, ids: ix.ids}
-			ix.scan(q, 0, n, nil, &t)
+			ix.scan(qc, qs, 0, n, nil, &t)
 		}
 	})
 }

@@ -23,9 +23,9 @@ type Neighbour struct {
 // scan over cores: below it, starting goroutines costs more than it saves.
 const parallelScan = 1 << 19
 
-// Index holds one unit-length vector per id and finds the nearest by exact
-// scan. Vectors lie in one contiguous slab, so a scan reads memory in
-// order. It is safe for concurrent use: searches run in parallel with each
+// Index holds one unit-length vector per id, coded in 8 bits (see
+// quantize), and finds the nearest by exact scan of the codes. Codes lie
+// in one contiguous slab, so a scan reads memory in order. It is safe for concurrent use: searches run in parallel with each
 // other and wait for a writer.
 type Index struct {
 	mu         sync.RWMutex
@@ -33,7 +33,8 @@ type Index struct {
 	dim        int
 	ids        []string
 	pos        map[string]int
-	slab       []float32 // len(ids)×dim
+	codes      []byte    // len(ids)×dim signed 8-bit codes
+	scales     []float32 // per vector: component ≈ scale·code
 }
 
 // NewIndex returns an empty index for vectors of dim dimensions made by the
@@ -83,21 +84,22 @@ func (ix *Index) Add(id string, v []float32) error {
 	if ix.dim == 0 && len(ix.ids) == 0 {
 		ix.dim = len(v)
 	}
-	if len(v) != ix.dim || len(v) == 0 {
-		return fmt.Errorf("add vector %q: %d dimensions, index has %d", id, len(v), ix.dim)
+	if len(v) != ix.dim || len(v) == 0 || len(v) > maxCodedDim {
+		return fmt.Errorf("add vector %q: %d dimensions, index has %d (at most %d)", id, len(v), ix.dim, maxCodedDim)
 	}
 	p, ok := ix.pos[id]
 	if !ok {
 		p = len(ix.ids)
 		ix.ids = append(ix.ids, id)
-		ix.slab = append(ix.slab, v...)
+		ix.codes = append(ix.codes, make([]byte, ix.dim)...)
+		ix.scales = append(ix.scales, 0)
 		ix.pos[id] = p
 	}
-	dst := ix.slab[p*ix.dim : (p+1)*ix.dim]
-	copy(dst, v)
-	if !normalize(dst) {
-		clear(dst)
+	unit := slices.Clone(v)
+	if !normalize(unit) {
+		clear(unit)
 	}
+	ix.scales[p] = quantize(unit, ix.codes[p*ix.dim:(p+1)*ix.dim])
 	return nil
 }
 
@@ -106,7 +108,8 @@ func (ix *Index) Add(id string, v []float32) error {
 func (ix *Index) Reserve(n int) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.slab = slices.Grow(ix.slab, n*ix.dim)
+	ix.codes = slices.Grow(ix.codes, n*ix.dim)
+	ix.scales = slices.Grow(ix.scales, n)
 	ix.ids = slices.Grow(ix.ids, n)
 }
 
@@ -171,14 +174,17 @@ func (ix *Index) removeAt(p int) {
 	if p != last {
 		ix.ids[p] = ix.ids[last]
 		ix.pos[ix.ids[p]] = p
-		copy(ix.slab[p*ix.dim:(p+1)*ix.dim], ix.slab[last*ix.dim:])
+		copy(ix.codes[p*ix.dim:(p+1)*ix.dim], ix.codes[last*ix.dim:])
+		ix.scales[p] = ix.scales[last]
 	}
 	ix.ids[last] = ""
 	ix.ids = ix.ids[:last]
-	ix.slab = ix.slab[:last*ix.dim]
+	ix.codes = ix.codes[:last*ix.dim]
+	ix.scales = ix.scales[:last]
 }
 
-// Vector returns a copy of the vector of id.
+// Vector returns the vector of id as the index holds it (its codes
+// scaled back).
 func (ix *Index) Vector(id string) ([]float32, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -186,7 +192,11 @@ func (ix *Index) Vector(id string) ([]float32, bool) {
 	if !ok {
 		return nil, false
 	}
-	return slices.Clone(ix.slab[p*ix.dim : (p+1)*ix.dim]), true
+	out := make([]float32, ix.dim)
+	for i, c := range ix.codes[p*ix.dim : (p+1)*ix.dim] {
+		out[i] = ix.scales[p] * float32(int8(c))
+	}
+	return out, true
 }
 
 // Similarity returns the cosine of q (unit length) and the vector of id,
@@ -198,7 +208,8 @@ func (ix *Index) Similarity(q []float32, id string) (float32, bool) {
 	if !ok || len(q) != ix.dim {
 		return 0, false
 	}
-	return dot(q, ix.slab[p*ix.dim:(p+1)*ix.dim]), true
+	qc, qs := queryCodes(q)
+	return float32(codedDot(qc, ix.codes[p*ix.dim:(p+1)*ix.dim])) * qs * ix.scales[p], true
 }
 
 // ErrDim reports a query of the wrong length.
@@ -227,6 +238,7 @@ func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighb
 	if !normalize(q) {
 		return nil, nil
 	}
+	qc, qs := queryCodes(q)
 	workers := 1
 	if n*ix.dim >= parallelScan {
 		workers = min(runtime.GOMAXPROCS(0), n/1024+1)
@@ -237,10 +249,10 @@ func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighb
 		lo, hi := w*n/workers, (w+1)*n/workers
 		tops[w] = topK{k: k, ids: ix.ids}
 		if workers == 1 {
-			ix.scan(q, lo, hi, keep, &tops[w])
+			ix.scan(qc, qs, lo, hi, keep, &tops[w])
 			continue
 		}
-		wg.Go(func() { ix.scan(q, lo, hi, keep, &tops[w]) })
+		wg.Go(func() { ix.scan(qc, qs, lo, hi, keep, &tops[w]) })
 	}
 	wg.Wait()
 	var all []hit
@@ -263,18 +275,20 @@ func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighb
 // the core's first cache.
 const scanChunk = 512
 
-// scan offers the vectors at positions [lo, hi) to t.
-func (ix *Index) scan(q []float32, lo, hi int, keep func(string) bool, t *topK) {
+// scan offers the vectors at positions [lo, hi) to t, scored against the
+// query's codes q of scale qs.
+func (ix *Index) scan(q []int16, qs float32, lo, hi int, keep func(string) bool, t *topK) {
 	d := ix.dim
-	var scores [scanChunk]float32
+	var sums [scanChunk]int32
 	// floor is the lowest score kept once t is full: most vectors score
 	// below it and are passed over with one comparison.
 	floor := float32(math.Inf(-1))
 	for start := lo; start < hi; start += scanChunk {
 		end := min(start+scanChunk, hi)
-		dots(q, ix.slab[start*d:end*d], scores[:end-start])
-		for i, s := range scores[:end-start] {
+		codedDots(q, ix.codes[start*d:end*d], sums[:end-start])
+		for i, sum := range sums[:end-start] {
 			p := start + i
+			s := float32(sum) * qs * ix.scales[p]
 			if s < floor || !t.wants(s, p) {
 				continue
 			}

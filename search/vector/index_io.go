@@ -12,12 +12,15 @@ import (
 	"path/filepath"
 )
 
-// The index file: magic, format version, header, ids, the vector slab, and
-// a CRC-32C of everything before it (fast enough to check a slab of
-// hundreds of megabytes on every open).
+// The index file: magic, format version, header, ids, the vectors' codes
+// and scales (version 1: float32 vectors, coded when read), and a CRC-32C
+// of everything before it (fast enough to check hundreds of megabytes on
+// every open).
 const (
 	indexMagic   = "PSVIDX\x00\x00"
-	indexVersion = 1
+	indexVersion = 2
+	// floatVersion is the version that held float32 vectors.
+	floatVersion = 1
 	maxCount     = 1 << 31
 	maxFPLen     = 1 << 16
 )
@@ -52,7 +55,8 @@ func (ix *Index) Save(path, fingerprint string) error {
 		for _, id := range ix.ids {
 			b.str(id)
 		}
-		b.f32s(ix.slab)
+		b.bytes(ix.codes)
+		b.f32s(ix.scales)
 		b.flush()
 		ix.mu.RUnlock()
 		if b.err != nil {
@@ -133,8 +137,9 @@ func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
 	if b.full(magic); b.err == nil && !bytes.Equal(magic, []byte(indexMagic)) {
 		return nil, Header{}, fmt.Errorf("%w: not a vector index file", ErrCorrupt)
 	}
-	if v := b.u32(); b.err == nil && v != indexVersion {
-		return nil, Header{}, fmt.Errorf("format version %d, this program reads %d", v, indexVersion)
+	version := b.u32()
+	if b.err == nil && version != indexVersion && version != floatVersion {
+		return nil, Header{}, fmt.Errorf("format version %d, this program reads %d and %d", version, floatVersion, indexVersion)
 	}
 	var h Header
 	h.EmbedderID = b.str(maxIDLen)
@@ -144,7 +149,11 @@ func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
 	if b.err == nil && (h.Dim < 0 || h.Dim > maxDim || (h.Dim == 0 && h.Count > 0)) {
 		return nil, Header{}, fmt.Errorf("%w: dimension %d", ErrCorrupt, h.Dim)
 	}
-	if b.err == nil && int64(h.Count)*int64(h.Dim)*4 > size {
+	need := int64(h.Count) * (int64(h.Dim) + 4)
+	if version == floatVersion {
+		need = int64(h.Count) * int64(h.Dim) * 4
+	}
+	if b.err == nil && need > size {
 		return nil, Header{}, fmt.Errorf("%w: truncated: %d vectors of %d dimensions do not fit in %d bytes", ErrCorrupt, h.Count, h.Dim, size)
 	}
 	if b.err != nil {
@@ -164,7 +173,20 @@ func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
 		ix.pos[ix.ids[i]] = i
 	}
 	// The count was checked against the file's size: allocate at once.
-	ix.slab = b.f32sInto(make([]float32, 0, h.Count*h.Dim), h.Count*h.Dim)
+	ix.codes = make([]byte, h.Count*h.Dim)
+	if version == floatVersion {
+		ix.scales = make([]float32, h.Count)
+		v := make([]float32, 0, h.Dim)
+		for p := range h.Count {
+			if v = b.f32sInto(v[:0], h.Dim); b.err != nil {
+				return nil, Header{}, b.err
+			}
+			ix.scales[p] = quantize(v, ix.codes[p*h.Dim:(p+1)*h.Dim])
+		}
+	} else {
+		b.full(ix.codes)
+		ix.scales = b.f32sInto(make([]float32, 0, h.Count), h.Count)
+	}
 	if b.err != nil {
 		return nil, Header{}, b.err
 	}

@@ -1,9 +1,13 @@
 package vector
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -47,20 +51,63 @@ func randomIndex(t testing.TB, rng *rand.Rand, n, dim int) (*Index, map[string][
 	return ix, vecs
 }
 
-// bruteForce ranks every vector by cosine, ties by id.
-func bruteForce(vecs map[string][]float32, q []float32, k int, keep func(string) bool) []Neighbour {
+// bruteForce ranks every vector of ix by its cosine with q, scored one by
+// one as Similarity scores it, ties by id.
+func bruteForce(ix *Index, vecs map[string][]float32, q []float32, k int, keep func(string) bool) []Neighbour {
 	q = slices.Clone(q)
 	normalize(q)
 	var all []Neighbour
-	for id, v := range vecs {
+	for id := range vecs {
 		if keep == nil || keep(id) {
-			all = append(all, Neighbour{ID: id, Score: dot(q, v)})
+			s, _ := ix.Similarity(q, id)
+			all = append(all, Neighbour{ID: id, Score: s})
 		}
 	}
 	slices.SortFunc(all, func(a, b Neighbour) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
 	})
 	return all[:min(k, len(all))]
+}
+
+// TestCodedScoresNearFloat: the 8-bit codes move a cosine by less than
+// 0.005, and keep the nearest of a query in float32's order but for near
+// ties.
+func TestCodedScoresNearFloat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const n, dim = 2000, 160
+	ix := NewIndex("test", dim)
+	vecs := make([][]float32, n)
+	for i := range n {
+		vecs[i] = randomUnit(rng, dim)
+		if err := ix.Add(fmt.Sprintf("v%04d", i), vecs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 20 {
+		q := randomUnit(rng, dim)
+		exact := make([]Neighbour, n)
+		for i, v := range vecs {
+			exact[i] = Neighbour{ID: fmt.Sprintf("v%04d", i), Score: dot(q, v)}
+			coded, _ := ix.Similarity(q, exact[i].ID)
+			if d := coded - exact[i].Score; d > 0.005 || d < -0.005 {
+				t.Fatalf("%s: coded cosine %.5f, float32 %.5f", exact[i].ID, coded, exact[i].Score)
+			}
+		}
+		slices.SortFunc(exact, func(a, b Neighbour) int { return cmp.Compare(b.Score, a.Score) })
+		got, err := ix.Search(q, 20, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{}
+		for _, e := range exact[:25] {
+			want[e.ID] = true
+		}
+		for _, g := range got {
+			if !want[g.ID] {
+				t.Errorf("%s (coded %.4f) among the 20 nearest, not among float32's 25", g.ID, g.Score)
+			}
+		}
+	}
 }
 
 func TestIndexSearchMatchesBruteForce(t *testing.T) {
@@ -92,7 +139,7 @@ func TestIndexSearchMatchesBruteForce(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					want := bruteForce(vecs, q, tc.k, tc.keep)
+					want := bruteForce(ix, vecs, q, tc.k, tc.keep)
 					if !slices.Equal(got, want) {
 						t.Fatalf("got %d hits %v…, want %d %v…", len(got), got[:min(3, len(got))], len(want), want[:min(3, len(want))])
 					}
@@ -335,6 +382,59 @@ func TestIndexConcurrent(t *testing.T) {
 	for w := range 3 {
 		if ix.Has(fmt.Sprintf("w%d-1", w)) {
 			t.Errorf("w%d-1 survived its prefix removal", w)
+		}
+	}
+}
+
+// TestIndexLoadsFloatVersion: a file of the earlier format, float32
+// vectors, is read and coded: the same neighbours, scores within 0.005.
+func TestIndexLoadsFloatVersion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n, dim = 300, 32
+	ids := make([]string, n)
+	var slab []float32
+	for i := range n {
+		ids[i] = fmt.Sprintf("d%03d", i)
+		slab = append(slab, randomUnit(rng, dim)...)
+	}
+	var buf bytes.Buffer
+	crc := crc32.New(castagnoli)
+	b := newBinWriter(io.MultiWriter(&buf, crc))
+	b.bytes([]byte(indexMagic))
+	b.u32(floatVersion)
+	b.str("test")
+	b.str("fp")
+	b.u32(dim)
+	b.u64(n)
+	for _, id := range ids {
+		b.str(id)
+	}
+	b.f32s(slab)
+	b.flush()
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	_ = binary.Write(&buf, binary.LittleEndian, crc.Sum32())
+	path := filepath.Join(t.TempDir(), "v1.vectors")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, h, err := LoadIndex(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Count != n || h.Dim != dim || h.Fingerprint != "fp" {
+		t.Fatalf("header %+v", h)
+	}
+	q := slab[5*dim : 6*dim]
+	got, err := ix.Search(q, 1, nil)
+	if err != nil || len(got) != 1 || got[0].ID != "d005" || got[0].Score < 0.995 {
+		t.Fatalf("nearest of d005's own vector: %v, %v", got, err)
+	}
+	for i, id := range ids {
+		s, _ := ix.Similarity(q, id)
+		if d := s - dot(q, slab[i*dim:(i+1)*dim]); d > 0.005 || d < -0.005 {
+			t.Fatalf("%s: %.5f read back, %.5f written", id, s, dot(q, slab[i*dim:(i+1)*dim]))
 		}
 	}
 }
