@@ -135,8 +135,15 @@ func TestMix(t *testing.T) {
 		}
 	}
 	modes := WithModes(a, []string{"keyword", "semantic", "hybrid"})
-	if countKind(modes, KindSemantic) != o.PerKind*2 || countKind(modes, KindHybrid) != o.PerKind*2 {
-		t.Errorf("semantic/hybrid queries: %d/%d", countKind(modes, KindSemantic), countKind(modes, KindHybrid))
+	for _, k := range []string{KindSemantic, KindHybrid, KindSemantic + Filtered, KindHybrid + Filtered} {
+		if n := countKind(modes, k); n != o.PerKind*2 {
+			t.Errorf("%s queries: %d, want %d", k, n, o.PerKind*2)
+		}
+	}
+	for _, q := range modes {
+		if strings.HasSuffix(q.Kind, Filtered) != q.Filtered() {
+			t.Errorf("%s: kind and filters disagree", q)
+		}
 	}
 	if got := WithModes(a, nil); len(got) != len(a) {
 		t.Errorf("a server without modes got %d queries, want %d", len(got), len(a))

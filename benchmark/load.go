@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,7 +60,7 @@ func (t *HTTPTarget) Name() string { return "policysearch (HTTP)" }
 
 // Supports implements Target.
 func (t *HTTPTarget) Supports(kind string) bool {
-	switch kind {
+	switch strings.TrimSuffix(kind, Filtered) {
 	case KindSemantic:
 		return slices.Contains(t.Modes, "semantic")
 	case KindHybrid:

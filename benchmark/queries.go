@@ -209,8 +209,11 @@ func WithModes(qs []Query, modes []string) []Query {
 			continue
 		}
 		for _, q := range qs {
-			if q.Kind == KindCommon || q.Kind == KindAnd {
+			switch q.Kind {
+			case KindCommon, KindAnd:
 				out = append(out, Query{Kind: m.kind, Terms: q.Terms, Mode: m.mode})
+			case KindCommon + Filtered, KindAnd + Filtered:
+				out = append(out, Query{Kind: m.kind + Filtered, Terms: q.Terms, City: q.City, Year: q.Year, Mode: m.mode})
 			}
 		}
 	}

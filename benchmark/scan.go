@@ -2,6 +2,7 @@ package benchmark
 
 import (
 	"context"
+	"strings"
 )
 
 // ScanTarget answers term and phrase queries by reading every provision's
@@ -37,7 +38,7 @@ func (t *ScanTarget) Do(ctx context.Context, q Query) (int, error) {
 // textKind reports whether kind is answered from the text alone (terms and
 // phrases, filtered or not), which is what the peers can do.
 func textKind(kind string) bool {
-	switch kind {
+	switch strings.TrimSuffix(kind, Filtered) {
 	case KindSimilar, KindSemantic, KindHybrid:
 		return false
 	}
