@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -506,7 +507,14 @@ func (s *semantic) train(ctx context.Context, ids, texts []string, tok vector.To
 		return fmt.Errorf("save semantic model: %w", err)
 	}
 	slog.Info("semantic model trained", "provisions", len(ids), "dim", m.Dim(), "took", time.Since(start).Round(time.Millisecond))
-	return s.save()
+	err = s.save()
+	// The texts, the training matrices and the float vectors are garbage
+	// now, some hundreds of megabytes on a large corpus: hand them back to
+	// the system at once rather than over the minutes the runtime takes,
+	// so that a server's resident memory is its working set.
+	clear(vecs)
+	debug.FreeOSMemory()
+	return err
 }
 
 // lsaTrainingTexts bounds the provisions the corpus model is learned from.
