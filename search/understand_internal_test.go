@@ -80,3 +80,76 @@ func TestOneEditApart(t *testing.T) {
 		}
 	}
 }
+
+// splitVocabulary has a class word a segmenter may split (断货) and one
+// that may be read across two words (家医).
+const splitVocabulary = `
+version: "test"
+themes:
+  - {name: 药品供应, description: 药}
+  - {name: 基层卫生, description: 基层}
+word_classes:
+  - [断货, 缺货]
+  - [医院, 诊所]
+  - {words: [家医, 家庭医生], means: family-doctor}
+concepts:
+  - id: shortage
+    preferred: 短缺药品
+    everyday: [常用药缺货]
+    themes: [药品供应]
+  - id: family-doctor
+    preferred: 家庭医生签约服务
+    themes: [基层卫生]
+  - id: seeing-a-doctor
+    preferred: 医疗服务
+    everyday: [医院看病]
+    themes: [基层卫生]
+`
+
+// TestClassWordsReadOnCharacters: a vocabulary word is recognised on the
+// query's characters where the segmenter cut it into pieces it does not
+// know as words (断|货开), but not where it would cut into a word the
+// vocabulary knows (家医 across 这家|医院).
+func TestClassWordsReadOnCharacters(t *testing.T) {
+	v, err := vocab.Parse([]byte(splitVocabulary))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A segmenter with the guesses the test needs.
+	cuts := map[string][]string{
+		"常用药缺货":      {"常用药", "缺货"},
+		"医院看病":       {"医院", "看病"},
+		"常用药老是断货开不到": {"常用药", "老是", "断", "货开", "不到"},
+		"这家医院看病":     {"这家", "医院", "看病"},
+		"去了家医那里":     {"去", "了", "家", "医那里"},
+		"家庭医生":       {"家庭医生"},
+	}
+	cut := func(s string) []string {
+		if w, ok := cuts[s]; ok {
+			return w
+		}
+		return []string{s}
+	}
+	u := NewUnderstander(v, cut)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"常用药老是断货开不到", []string{"shortage"}},
+		{"这家医院看病", []string{"seeing-a-doctor"}},
+		{"去了家医那里", []string{"family-doctor"}},
+	}
+	for _, tt := range tests {
+		q, err := Parse(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range u.Understand(q).Concepts {
+			got = append(got, c.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: concepts %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
