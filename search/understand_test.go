@@ -262,6 +262,29 @@ func TestComposedNeeds(t *testing.T) {
 	}
 }
 
+// TestHybridRelaxesASentence: when no provision holds all of a sentence's
+// words, the hybrid mode fuses what holds most of them with the nearest in
+// meaning, as the keyword mode answers with it, rather than the nearest
+// alone.
+func TestHybridRelaxesASentence(t *testing.T) {
+	ctx := context.Background()
+	const sentence = "腿脚不好出不了门，医生能不能上门看看"
+	kw, err := engine.Search(ctx, search.Request{Query: sentence, Mode: search.ModeKeyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kw.Relaxed == nil || len(kw.Hits) == 0 {
+		t.Fatalf("keyword: %d results, relaxed %+v; the test needs a relaxed answer", len(kw.Hits), kw.Relaxed)
+	}
+	hy, err := engine.Search(ctx, search.Request{Query: sentence, Mode: search.ModeHybrid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(hy.Hits, func(h search.Hit) bool { return h.ID == kw.Hits[0].ID }) {
+		t.Errorf("hybrid first page lacks %s, the provision holding most of the words", kw.Hits[0].ID)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
