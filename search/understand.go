@@ -532,9 +532,11 @@ func (c *composer) standsAcross(toks []token, start, end int) bool {
 
 // words returns the words of text: those the segmenter cuts, then the
 // vocabulary's words read on its characters (longest first, left to
-// right) that the segmenter did not cut and that may stand across its
-// cuts (see standsAcross). A class word the segmenter splits (断货 in
-// 断|货开) is then recognised whatever the segmenter's dictionary.
+// right) that the segmenter did not cut, that may stand across its cuts
+// (see standsAcross) and that do not lie strictly inside one of its words
+// (see strictlyInside). A class word the segmenter splits (断货 in 断|货开)
+// is then recognised whatever the segmenter's dictionary, and the parts of
+// a word it glued together (家庭医生 and 签约 in 家庭医生签约) are words too.
 func (c *composer) words(text string) []string {
 	toks := c.tokens(text)
 	out := make([]string, 0, len(toks))
@@ -563,7 +565,7 @@ func (c *composer) words(text string) []string {
 				next = i + n // the segmenter agrees
 				break
 			}
-			if c.standsAcross(toks, start, end) {
+			if c.standsAcross(toks, start, end) && !strictlyInside(toks, start, end) {
 				out = append(out, w)
 				next = i + n
 				break
@@ -635,4 +637,17 @@ func (c *composer) find(text string, already []vocab.Match) composedMatches {
 		}
 	}
 	return out
+}
+
+// strictlyInside reports whether [start, end) begins and ends inside one
+// token: a word read from the middle of a longer one (国卫 in 爱国卫生运动)
+// is a coincidence of characters, while one at its start or end is a part
+// the segmenter glued to a neighbour (家庭医生 in 家庭医生签约).
+func strictlyInside(toks []token, start, end int) bool {
+	for _, t := range toks {
+		if t.start < start && end < t.end {
+			return true
+		}
+	}
+	return false
 }

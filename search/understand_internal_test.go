@@ -99,6 +99,7 @@ concepts:
     themes: [药品供应]
   - id: family-doctor
     preferred: 家庭医生签约服务
+    everyday: [家医签约]
     themes: [基层卫生]
   - id: seeing-a-doctor
     preferred: 医疗服务
@@ -123,14 +124,9 @@ func TestClassWordsReadOnCharacters(t *testing.T) {
 		"这家医院看病":     {"这家", "医院", "看病"},
 		"去了家医那里":     {"去", "了", "家", "医那里"},
 		"家庭医生":       {"家庭医生"},
+		"家医签约":       {"家医", "签约"},
 	}
-	cut := func(s string) []string {
-		if w, ok := cuts[s]; ok {
-			return w
-		}
-		return []string{s}
-	}
-	u := NewUnderstander(v, cut)
+	u := NewUnderstander(v, fakeCut(cuts))
 	tests := []struct {
 		text string
 		want []string
@@ -150,6 +146,46 @@ func TestClassWordsReadOnCharacters(t *testing.T) {
 		}
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: concepts %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// fakeCut is a segmenter with the cuts given, and every other text one
+// word.
+func fakeCut(cuts map[string][]string) func(string) []string {
+	return func(s string) []string {
+		if w, ok := cuts[s]; ok {
+			return w
+		}
+		return []string{s}
+	}
+}
+
+// TestWordsOnCharacters: the words of a query are the segmenter's and the
+// vocabulary's read on the characters: the parts of a word the segmenter
+// glued together count, a word from the middle of a longer one does not.
+func TestWordsOnCharacters(t *testing.T) {
+	v, err := vocab.Parse([]byte(splitVocabulary))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := NewUnderstander(v, fakeCut(map[string][]string{
+		"常用药缺货":      {"常用药", "缺货"},
+		"医院看病":       {"医院", "看病"},
+		"家医签约":       {"家医", "签约"},
+		"常用药老是断货开不到": {"常用药", "老是", "断", "货开", "不到"},
+	}))
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"家庭医生签约", []string{"家庭医生签约", "家庭医生", "签约"}},                 // glued: its parts count
+		{"新家医院区", []string{"新家医院区"}},                                 // 家医, 医院 strictly inside one word
+		{"常用药老是断货开不到", []string{"常用药", "老是", "断", "货开", "不到", "断货"}}, // across unknown pieces
+	}
+	for _, tt := range tests {
+		if got := u.composer.words(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: words %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -285,6 +285,29 @@ func TestHybridRelaxesASentence(t *testing.T) {
 	}
 }
 
+// TestGluedTermFindsItsPartsApart: a term the segmenter reads as one word
+// (托育服务) also matches, taken literally, the provisions holding its
+// parts (托育, 服务) apart, as the vocabulary reads them on its characters.
+func TestGluedTermFindsItsPartsApart(t *testing.T) {
+	res, err := engine.Search(context.Background(), search.Request{Query: "托育服务", Mode: search.ModeKeyword, NoExpand: true, Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apart := 0
+	for _, h := range res.Hits {
+		text := analyzers.Normalize(h.Text + strings.Join(h.HeadingPath, ""))
+		if !strings.Contains(text, "托育服务") {
+			apart++
+			if !strings.Contains(text, "托育") || !strings.Contains(text, "服务") {
+				t.Errorf("%s holds neither 托育服务 nor both its parts", h.ID)
+			}
+		}
+	}
+	if apart == 0 {
+		t.Errorf("托育服务: no provision holding 托育 and 服务 apart among %d results", res.Total)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
