@@ -218,9 +218,12 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out.Total == 0 {
+	if out.Total == 0 || (mode == ModeHybrid && lexical == 0) {
 		// Nothing holds every word: what holds most of them, ranked by
-		// how many and how telling they are, is still an answer.
+		// how many and how telling they are, is still an answer. In
+		// hybrid mode the nearest in meaning make the total, so the words
+		// matching nothing is what says so: without this the fusion had
+		// no keyword side and a sentence was ranked by nearness alone.
 		relaxed, err := e.relaxedQuery(ctx, q, u, filters)
 		if err != nil {
 			return nil, err

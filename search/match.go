@@ -80,7 +80,7 @@ func (e *Engine) heldWords(ctx context.Context, q Query) (map[string]bool, error
 	var words []string
 	for _, t := range q.Terms {
 		if !t.Phrase {
-			words = append(words, e.words.Cut(t.Text)...)
+			words = append(words, e.queryWords(t.Text)...)
 		}
 	}
 	if len(words) == 0 {
@@ -129,7 +129,7 @@ func (e *Engine) termQuery(t Term, held map[string]bool) (must, should query.Que
 	if t.Phrase {
 		return exact, nil
 	}
-	words := e.words.Cut(t.Text)
+	words := e.queryWords(t.Text)
 	if len(words) == 0 {
 		return exact, nil
 	}
@@ -255,7 +255,7 @@ func (e *Engine) relaxedClauses(q Query, u *Understanding) *relaxed {
 			r.phrases = append(r.phrases, exactQuery(t.Text))
 			continue
 		}
-		for _, w := range e.words.Cut(t.Text) {
+		for _, w := range e.queryWords(t.Text) {
 			tq := bleve.NewTermQuery(w)
 			tq.SetField(indexer.FieldWords)
 			r.clauses = append(r.clauses, tq)
@@ -375,4 +375,18 @@ func holdsAll(e *Engine, q Query, hits []Hit) bool {
 		}
 	}
 	return false
+}
+
+// queryWords returns the words a provision is asked to hold for a query
+// text: the segmenter's, and the vocabulary's words read on the text's
+// characters (see composer.words). The segmenter cuts a query, short and
+// without context, differently from the same words in a provision
+// (家庭医生签约 whole, 断|货开); the vocabulary's reading finds the words
+// the provisions are indexed under. It adds no word the user did not type,
+// so it holds with expansion off too.
+func (e *Engine) queryWords(text string) []string {
+	if e.under == nil || e.under.composer.cut == nil {
+		return e.words.Cut(text)
+	}
+	return e.under.composer.words(text)
 }

@@ -165,20 +165,29 @@ func (u *Understander) Understand(q Query) *Understanding {
 }
 
 // onWordBounds drops the matches that straddle two of the query's words,
-// beginning inside one and ending inside the next: a phrasing read across
-// a word boundary is not what the user said (家医, 家庭医生, in 这家|医院).
-// A match with an end on a boundary is kept, since the segmenter may glue
-// a policy term to its neighbour (基层卫生人才 in 基层卫生|人才队伍), and so
-// is one inside a single word (因病致贫 in 防止因病致贫返贫).
+// beginning inside one and ending inside the next, when either of them is
+// a word of the vocabulary: a phrasing read across such a boundary is not
+// what the user said (家医, 家庭医生, in 这家|医院), while one across the
+// segmenter's guesses at words it does not know is (see standsAcross). A
+// match with an end on a boundary is kept, since the segmenter may glue a
+// policy term to its neighbour (基层卫生人才 in 基层卫生|人才队伍), and so is
+// one inside a single word (因病致贫 in 防止因病致贫返贫).
 func (u *Understander) onWordBounds(text string, ms []vocab.Match) []vocab.Match {
-	word := u.composer.wordSpans(text)
-	if len(word) == 0 {
+	toks := u.composer.tokens(text)
+	if len(toks) == 0 {
 		return ms
+	}
+	// inside maps a byte offset strictly inside a token to 1 + its index.
+	inside := map[int]int{}
+	for n, t := range toks {
+		for k := t.start + 1; k < t.end; k++ {
+			inside[k] = n + 1
+		}
 	}
 	out := ms[:0]
 	for _, m := range ms {
-		a, b := word[m.Start], word[m.End]
-		if a == 0 || b == 0 || a == b {
+		a, b := inside[m.Start], inside[m.End]
+		if a == 0 || b == 0 || a == b || u.composer.standsAcross(toks, m.Start, m.End) {
 			out = append(out, m)
 		}
 	}
@@ -377,6 +386,11 @@ type composer struct {
 	means    []string       // class → the concept its words name alone ("" none)
 	patterns []composedPhrasing
 	byKey    map[string][]int // key → patterns needing it
+	// known are the words the vocabulary itself uses (class words and the
+	// words of everyday phrasings), which a query is also read for on its
+	// characters; longest is the longest of them, in characters.
+	known   map[string]bool
+	longest int
 }
 
 // composedPhrasing is an everyday phrasing as the keys it needs: a word
@@ -395,13 +409,20 @@ type composedMatches struct {
 }
 
 func newComposer(v *vocab.Vocabulary, cut func(string) []string) *composer {
-	c := &composer{cut: cut, class: map[string]int{}, byKey: map[string][]int{}}
+	c := &composer{cut: cut, class: map[string]int{}, byKey: map[string][]int{}, known: map[string]bool{}}
 	if cut == nil {
 		return c
+	}
+	know := func(w string) {
+		if n := utf8.RuneCountInString(w); n >= 2 {
+			c.known[w] = true
+			c.longest = max(c.longest, n)
+		}
 	}
 	for i, class := range v.WordClasses {
 		for _, w := range class.Words {
 			c.class[analyzers.Normalize(w)] = i
+			know(analyzers.Normalize(w))
 		}
 		c.means = append(c.means, class.Means)
 	}
@@ -410,6 +431,7 @@ func newComposer(v *vocab.Vocabulary, cut func(string) []string) *composer {
 			p := analyzers.Normalize(e)
 			var keys []string
 			for _, w := range cut(p) {
+				know(w)
 				for _, k := range c.keys(w) {
 					if !slices.Contains(keys, k) {
 						keys = append(keys, k)
@@ -464,28 +486,94 @@ func (c *composer) key(w string) string {
 	return "word:" + w
 }
 
-// wordSpans maps the byte offsets of text that fall strictly inside one
-// of its words, as the segmenter cuts it, to 1 + that word's index; nil
-// without a segmenter.
-func (c *composer) wordSpans(text string) map[int]int {
+// token is a word of a query as the segmenter cut it, with its byte span.
+type token struct {
+	word       string
+	start, end int
+}
+
+// tokens returns the words of text as the segmenter cuts them, placed on
+// text; a word the segmenter's clean-up changed has no place and is left
+// out. Nil without a segmenter.
+func (c *composer) tokens(text string) []token {
 	if c.cut == nil {
 		return nil
 	}
 	lower := strings.ToLower(text)
-	inside := map[int]int{}
+	var out []token
 	at := 0
-	for n, w := range c.cut(text) {
+	for _, w := range c.cut(text) {
 		i := strings.Index(lower[at:], w)
 		if i < 0 {
-			continue // changed by the segmenter's clean-up: no bound known
+			continue
 		}
-		start := at + i
-		for k := start + 1; k < start+len(w); k++ {
-			inside[k] = n + 1
-		}
-		at = start + len(w)
+		out = append(out, token{word: w, start: at + i, end: at + i + len(w)})
+		at = at + i + len(w)
 	}
-	return inside
+	return out
+}
+
+// standsAcross reports whether the span [start, end) of the text the
+// tokens were cut from may be read as one word against the segmenter: it
+// may unless a token it overlaps is itself a word of the vocabulary. The
+// segmenter guesses at words it does not know (断|货开 for 断货开不到), and a
+// vocabulary word read on the characters corrects such a guess; but where
+// the segmenter found a word the vocabulary knows, its reading, which saw
+// the whole sentence, stands (家医 is not in 这家|医院, nor 跑医院 in 跑|医院,
+// since 医院 is a word of the vocabulary).
+func (c *composer) standsAcross(toks []token, start, end int) bool {
+	for _, t := range toks {
+		if t.end > start && t.start < end && c.known[t.word] {
+			return false
+		}
+	}
+	return true
+}
+
+// words returns the words of text: those the segmenter cuts, then the
+// vocabulary's words read on its characters (longest first, left to
+// right) that the segmenter did not cut, that may stand across its cuts
+// (see standsAcross) and that do not lie strictly inside one of its words
+// (see strictlyInside). A class word the segmenter splits (断货 in 断|货开)
+// is then recognised whatever the segmenter's dictionary, and the parts of
+// a word it glued together (家庭医生 and 签约 in 家庭医生签约) are words too.
+func (c *composer) words(text string) []string {
+	toks := c.tokens(text)
+	out := make([]string, 0, len(toks))
+	cut := make(map[[2]int]bool, len(toks))
+	for _, t := range toks {
+		out = append(out, t.word)
+		cut[[2]int{t.start, t.end}] = true
+	}
+	lower := strings.ToLower(text)
+	rs := []rune(lower)
+	offsets := make([]int, len(rs)+1)
+	for i, b := 0, 0; i < len(rs); i++ {
+		offsets[i] = b
+		b += utf8.RuneLen(rs[i])
+		offsets[i+1] = b
+	}
+	for i := 0; i < len(rs)-1; {
+		next := i + 1
+		for n := min(c.longest, len(rs)-i); n >= 2; n-- {
+			start, end := offsets[i], offsets[i+n]
+			w := lower[start:end]
+			if !c.known[w] {
+				continue
+			}
+			if cut[[2]int{start, end}] {
+				next = i + n // the segmenter agrees
+				break
+			}
+			if c.standsAcross(toks, start, end) && !strictlyInside(toks, start, end) {
+				out = append(out, w)
+				next = i + n
+				break
+			}
+		}
+		i = next
+	}
+	return out
 }
 
 // find returns the concepts the words of text compose, other than those
@@ -501,7 +589,7 @@ func (c *composer) find(text string, already []vocab.Match) composedMatches {
 	}
 	words := map[string]string{} // key → the query word that holds it
 	var keys []string
-	for _, w := range c.cut(text) {
+	for _, w := range c.words(text) {
 		// A query word counts whole and, like a phrasing's, as the two
 		// words it is made of (糖尿病 is also 糖尿 and 病).
 		for _, k := range append([]string{c.key(w)}, c.keys(w)...) {
@@ -549,4 +637,17 @@ func (c *composer) find(text string, already []vocab.Match) composedMatches {
 		}
 	}
 	return out
+}
+
+// strictlyInside reports whether [start, end) begins and ends inside one
+// token: a word read from the middle of a longer one (国卫 in 爱国卫生运动)
+// is a coincidence of characters, while one at its start or end is a part
+// the segmenter glued to a neighbour (家庭医生 in 家庭医生签约).
+func strictlyInside(toks []token, start, end int) bool {
+	for _, t := range toks {
+		if t.start < start && end < t.end {
+			return true
+		}
+	}
+	return false
 }

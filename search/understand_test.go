@@ -262,6 +262,52 @@ func TestComposedNeeds(t *testing.T) {
 	}
 }
 
+// TestHybridRelaxesASentence: when no provision holds all of a sentence's
+// words, the hybrid mode fuses what holds most of them with the nearest in
+// meaning, as the keyword mode answers with it, rather than the nearest
+// alone.
+func TestHybridRelaxesASentence(t *testing.T) {
+	ctx := context.Background()
+	const sentence = "腿脚不好出不了门，医生能不能上门看看"
+	kw, err := engine.Search(ctx, search.Request{Query: sentence, Mode: search.ModeKeyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kw.Relaxed == nil || len(kw.Hits) == 0 {
+		t.Fatalf("keyword: %d results, relaxed %+v; the test needs a relaxed answer", len(kw.Hits), kw.Relaxed)
+	}
+	hy, err := engine.Search(ctx, search.Request{Query: sentence, Mode: search.ModeHybrid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(hy.Hits, func(h search.Hit) bool { return h.ID == kw.Hits[0].ID }) {
+		t.Errorf("hybrid first page lacks %s, the provision holding most of the words", kw.Hits[0].ID)
+	}
+}
+
+// TestGluedTermFindsItsPartsApart: a term the segmenter reads as one word
+// (托育服务) also matches, taken literally, the provisions holding its
+// parts (托育, 服务) apart, as the vocabulary reads them on its characters.
+func TestGluedTermFindsItsPartsApart(t *testing.T) {
+	res, err := engine.Search(context.Background(), search.Request{Query: "托育服务", Mode: search.ModeKeyword, NoExpand: true, Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apart := 0
+	for _, h := range res.Hits {
+		text := analyzers.Normalize(h.Text + strings.Join(h.HeadingPath, ""))
+		if !strings.Contains(text, "托育服务") {
+			apart++
+			if !strings.Contains(text, "托育") || !strings.Contains(text, "服务") {
+				t.Errorf("%s holds neither 托育服务 nor both its parts", h.ID)
+			}
+		}
+	}
+	if apart == 0 {
+		t.Errorf("托育服务: no provision holding 托育 and 服务 apart among %d results", res.Total)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)

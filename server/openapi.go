@@ -203,7 +203,7 @@ func (s *Server) openAPIPaths() obj {
 			obj{"type": "integer", "minimum": 1, "default": 1}, false),
 		size,
 		param("sort", "query", "Order of hits.", obj{"type": "string", "enum": []string{search.SortRelevance, search.SortYearDesc, search.SortYearAsc}, "default": search.SortRelevance}, false),
-		param("mode", "query", "keyword (words and phrases), semantic (nearness of meaning by vectors) or hybrid (both, fused by reciprocal rank); the default is the server's (GET /api/info). Quoted phrases stay exact in every mode.", obj{"type": "string", "enum": []string{"keyword", "semantic", "hybrid"}}, false),
+		param("mode", "query", "keyword (words and phrases), semantic (nearness of meaning by vectors) or hybrid (both, their scores combined); the default is the server's (GET /api/info). Quoted phrases stay exact in every mode.", obj{"type": "string", "enum": []string{"keyword", "semantic", "hybrid"}}, false),
 		param("expand", "query", "Widen the query with the domain vocabulary (synonyms, policy terms for everyday phrasings, narrower and broader concepts) and boost the themes it points to; false takes the words literally. Quoted phrases are never widened.", obj{"type": "boolean", "default": true}, false),
 		param("Cache-Control", "header", "no-cache: work the search out afresh instead of from the cache of recent queries' matches (which a write to the index never makes stale; this is for measuring).", str(), false),
 	}
