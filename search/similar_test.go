@@ -4,62 +4,22 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/policysearch/policysearch/indexer"
 	"github.com/policysearch/policysearch/search/exec"
+	"github.com/policysearch/policysearch/search/exec/exectest"
 )
 
-// lexIndex is a small index of words with BM25 scoring, and
-// records of another kind (no words), as the real index has documents
-// beside provisions.
-func lexIndex(t *testing.T) bleve.Index {
-	t.Helper()
-	im := bleve.NewIndexMapping()
-	im.ScoringModel = "bm25"
-	dm := bleve.NewDocumentStaticMapping()
-	f := bleve.NewTextFieldMapping()
-	f.Analyzer = simple.Name
-	dm.AddFieldMappingsAt(indexer.FieldWords, f)
-	im.DefaultMapping = dm
-	idx, err := bleve.New(filepath.Join(t.TempDir(), "index"), im)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = idx.Close() })
-	// Words of skewed frequencies, some repeated within a record, in
-	// records of varied lengths.
-	vocab := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"}
-	rng := rand.New(rand.NewSource(1))
-	b := idx.NewBatch()
-	for i := range 300 {
-		var ws []string
-		for range 2 + rng.Intn(20) {
-			ws = append(ws, vocab[int(float64(len(vocab))*rng.Float64()*rng.Float64())])
-		}
-		if err := b.Index(fmt.Sprintf("p%03d", i), map[string]any{indexer.FieldWords: strings.Join(ws, " ")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 20 {
-		if err := b.Index(fmt.Sprintf("d%02d", i), map[string]any{"title": "other"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := idx.Batch(b); err != nil {
-		t.Fatal(err)
-	}
-	return idx
-}
+// lexIndex is a small index of words with BM25 scoring (see
+// exectest.WordsIndex): 320 records, 20 of them without words.
+func lexIndex(t *testing.T) bleve.Index { return exectest.WordsIndex(t, indexer.FieldWords) }
 
 // bleveQuery is the disjunction lexicalTop computes the score of.
 func bleveQuery(clauses []similarClause) query.Query {

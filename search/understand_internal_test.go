@@ -48,15 +48,7 @@ func TestLooseMatching(t *testing.T) {
 		{"看不，起病", nil},                                              // never across punctuation
 	}
 	for _, tt := range tests {
-		q, err := Parse(tt.text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, c := range u.Understand(q).Concepts {
-			got = append(got, c.ID)
-		}
-		if !slices.Equal(got, tt.want) {
+		if got := conceptIDs(t, u, tt.text); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: concepts %v, want %v", tt.text, got, tt.want)
 		}
 	}
@@ -136,15 +128,7 @@ func TestClassWordsReadOnCharacters(t *testing.T) {
 		{"去了家医那里", []string{"family-doctor"}},
 	}
 	for _, tt := range tests {
-		q, err := Parse(tt.text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, c := range u.Understand(q).Concepts {
-			got = append(got, c.ID)
-		}
-		if !slices.Equal(got, tt.want) {
+		if got := conceptIDs(t, u, tt.text); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: concepts %v, want %v", tt.text, got, tt.want)
 		}
 	}
@@ -188,4 +172,18 @@ func TestWordsOnCharacters(t *testing.T) {
 			t.Errorf("%s: words %v, want %v", tt.text, got, tt.want)
 		}
 	}
+}
+
+// conceptIDs returns the ids of the concepts u understands in text.
+func conceptIDs(t *testing.T, u *Understander, text string) []string {
+	t.Helper()
+	q, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range u.Understand(q).Concepts {
+		ids = append(ids, c.ID)
+	}
+	return ids
 }
