@@ -134,7 +134,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 
 	for i, b := range blocks {
 		p := Provision{
-			ID:          fmt.Sprintf("%s-%03d", doc.ID, i),
+			ID:          ProvisionID(doc.ID, i),
 			DocID:       doc.ID,
 			Ordinal:     i,
 			File:        file,

@@ -2,7 +2,11 @@
 // and themes, and writes them to the bleve index.
 package indexer
 
-import "github.com/policysearch/policysearch/indexer/indicators"
+import (
+	"fmt"
+
+	"github.com/policysearch/policysearch/indexer/indicators"
+)
 
 // Document is one source file after cleaning and structural analysis.
 type Document struct {
@@ -81,6 +85,9 @@ type Part struct {
 	Year    int    `json:"year,omitempty"`
 	DocType string `json:"doc_type,omitempty"`
 }
+
+// ProvisionID is the id of a document's provision at ordinal (from 0).
+func ProvisionID(docID string, ordinal int) string { return fmt.Sprintf("%s-%03d", docID, ordinal) }
 
 // Provision is the unit that is indexed and returned: one numbered item, or
 // one paragraph where the document has no numbering.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -42,6 +43,10 @@ const (
 	// semanticDepth is how many nearest provisions a semantic search
 	// considers: past it, nearness says little.
 	semanticDepth = 200
+	// gatherShare: a filtered semantic search seeks the nearest among the
+	// filter's provisions when they are at most one in gatherShare of all;
+	// past that, scanning every vector costs less than gathering them.
+	gatherShare = 4
 	// semanticMinScore is the cosine under which a provision is not near
 	// at all.
 	semanticMinScore = 0.05
@@ -130,7 +135,7 @@ func (e *Engine) mode(m string) (string, error) {
 // and facet counts. window is how deep the requested page reaches.
 func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int, r Request, key string) (query.Query, []rankedID, int, *passResult, error) {
 	facets := !r.NoFacets
-	near, qv, err := e.nearest(ctx, q, u)
+	near, qv, err := e.nearest(ctx, q, u, filters)
 	if err != nil {
 		return nil, nil, 0, nil, err
 	}
@@ -200,7 +205,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 // them with the query's vector, of length 1. Quoted
 // phrases and exclusions stay binding: with a phrase, only the provisions
 // holding it are ranked.
-func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding) ([]rankedID, []float32, error) {
+func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding, filters Filters) ([]rankedID, []float32, error) {
 	vecs, err := e.sem.embedder.Embed(ctx, []string{semanticText(q, u)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("embed query: %w", err)
@@ -248,7 +253,16 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding) ([]rank
 		}
 		keep = func(id string) bool { return !excluded[id] }
 	}
-	nb, err := e.sem.index.Search(qv, semanticDepth, keep)
+	within, err := e.filteredDocuments(ctx, filters, e.sem.index.Len()/gatherShare)
+	if err != nil {
+		return nil, nil, err
+	}
+	var nb []vector.Neighbour
+	if within != nil {
+		nb, err = e.sem.index.SearchDocs(qv, semanticDepth, within, keep)
+	} else {
+		nb, err = e.sem.index.Search(qv, semanticDepth, keep)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("nearest provisions: %w", err)
 	}
@@ -259,6 +273,105 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding) ([]rank
 		}
 	}
 	return out, qv, nil
+}
+
+// filteredDocuments returns the documents that may meet filters, from
+// the library's records, for the nearest to be sought among their
+// provisions: the nearest of the whole corpus are mostly outside a filter
+// on a city or a year, which left a filtered search few of them. It is a
+// superset (see docFilter; the filters are applied exactly afterwards).
+// It returns nil for no filter, a filter not on documents' metadata
+// (theme, office), or documents of more than limit provisions.
+func (e *Engine) filteredDocuments(ctx context.Context, filters Filters, limit int) ([]string, error) {
+	if len(filters) == 0 {
+		return nil, nil
+	}
+	for f := range filters {
+		if !slices.Contains(LibraryFacets, f) {
+			return nil, nil
+		}
+	}
+	lib, err := e.library.get(ctx, e.store)
+	if err != nil {
+		return nil, err
+	}
+	admit := newDocFilter(filters)
+	docs, provisions := []string{}, 0 // none: nothing can meet the filters
+	for i := range lib.docs {
+		info := &lib.docs[i].info
+		if !admit.admits(info) {
+			continue
+		}
+		if provisions += info.ProvisionCount; provisions > limit {
+			return nil, nil
+		}
+		docs = append(docs, info.ID)
+	}
+	return docs, nil
+}
+
+// docFilter tells the documents some provision of which may meet a
+// search's filters: its place and level are the document's, its year and
+// type those of the document or of one of its parts. A value matches as
+// filterValue matches it: a name or the start of one, a year or a range.
+type docFilter struct {
+	// facets is the filters as a slice: the documents are many, and a
+	// map's range costs more than the test.
+	facets []facetFilter
+	years  [][2]int // the year filter's ranges
+}
+
+// facetFilter is one facet's filter values.
+type facetFilter struct {
+	facet  string
+	values []string
+}
+
+func newDocFilter(filters Filters) docFilter {
+	var f docFilter
+	for facet, vals := range filters {
+		f.facets = append(f.facets, facetFilter{facet, vals})
+	}
+	for _, v := range filters[FacetYear] {
+		from, to, _ := ParseYearRange(v)
+		f.years = append(f.years, [2]int{from, to})
+	}
+	return f
+}
+
+// admits reports whether some provision of d may meet every filter.
+func (f docFilter) admits(d *indexer.DocumentInfo) bool {
+	for _, ff := range f.facets {
+		named := func(v string) bool {
+			return slices.ContainsFunc(ff.values, func(want string) bool { return strings.HasPrefix(v, want) })
+		}
+		var ok bool
+		switch ff.facet {
+		case FacetProvince:
+			ok = named(d.Province)
+		case FacetCity:
+			ok = named(d.City)
+		case FacetCounty:
+			ok = named(d.County)
+		case FacetLevel:
+			ok = named(d.Level)
+		case FacetYear:
+			ok = f.inYears(d.Year) || slices.ContainsFunc(d.Parts, func(p indexer.Part) bool { return f.inYears(p.Year) })
+		case FacetDocType:
+			ok = named(d.DocType) || slices.ContainsFunc(d.Parts, func(p indexer.Part) bool { return named(p.DocType) })
+		default:
+			ok = true
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// inYears reports whether year is in one of the year filter's ranges.
+func (f docFilter) inYears(year int) bool {
+	return slices.ContainsFunc(f.years, func(r [2]int) bool { return year >= r[0] && year <= r[1] })
 }
 
 // semanticText is what is embedded for a query: its words and phrases and

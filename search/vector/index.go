@@ -35,13 +35,16 @@ type Index struct {
 	pos        map[string]int
 	codes      []byte    // len(ids)×dim signed 8-bit codes
 	scales     []float32 // per vector: component ≈ scale·code
+	// byDoc lists the positions of each document's vectors, an id
+	// "doc-NNN" being of document "doc", for searches within documents.
+	byDoc map[string][]int32
 }
 
 // NewIndex returns an empty index for vectors of dim dimensions made by the
 // embedder named embedderID. A dim of 0 takes the length of the first
 // vector added, for embedders that learn their dimension from a service.
 func NewIndex(embedderID string, dim int) *Index {
-	return &Index{embedderID: embedderID, dim: dim, pos: make(map[string]int)}
+	return &Index{embedderID: embedderID, dim: dim, pos: make(map[string]int), byDoc: make(map[string][]int32)}
 }
 
 // EmbedderID names the embedder whose vectors the index holds.
@@ -94,6 +97,8 @@ func (ix *Index) Add(id string, v []float32) error {
 		ix.codes = append(ix.codes, make([]byte, ix.dim)...)
 		ix.scales = append(ix.scales, 0)
 		ix.pos[id] = p
+		doc := docOf(id)
+		ix.byDoc[doc] = append(ix.byDoc[doc], int32(p))
 	}
 	unit := slices.Clone(v)
 	if !normalize(unit) {
@@ -171,7 +176,9 @@ func (ix *Index) RemovePrefix(prefix string) int {
 func (ix *Index) removeAt(p int) {
 	last := len(ix.ids) - 1
 	delete(ix.pos, ix.ids[p])
+	ix.unlist(docOf(ix.ids[p]), p, -1)
 	if p != last {
+		ix.unlist(docOf(ix.ids[last]), last, p)
 		ix.ids[p] = ix.ids[last]
 		ix.pos[ix.ids[p]] = p
 		copy(ix.codes[p*ix.dim:(p+1)*ix.dim], ix.codes[last*ix.dim:])
@@ -181,6 +188,34 @@ func (ix *Index) removeAt(p int) {
 	ix.ids = ix.ids[:last]
 	ix.codes = ix.codes[:last*ix.dim]
 	ix.scales = ix.scales[:last]
+}
+
+// unlist replaces position from by to in doc's list (to < 0: removes it).
+func (ix *Index) unlist(doc string, from, to int) {
+	l := ix.byDoc[doc]
+	i := slices.Index(l, int32(from))
+	if i < 0 {
+		return
+	}
+	if to >= 0 {
+		l[i] = int32(to)
+		return
+	}
+	l = slices.Delete(l, i, i+1)
+	if len(l) == 0 {
+		delete(ix.byDoc, doc)
+		return
+	}
+	ix.byDoc[doc] = l
+}
+
+// docOf is the document of a vector's id: what comes before its last "-"
+// (a provision "doc-012" is of document "doc"), or the whole id.
+func docOf(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i >= 0 {
+		return id[:i]
+	}
+	return id
 }
 
 // Vector returns the vector of id as the index holds it (its codes
@@ -360,4 +395,63 @@ func (t *topK) push(x hit) {
 		t.h[i], t.h[m] = t.h[m], t.h[i]
 		i = m
 	}
+}
+
+// SearchDocs is Search over the vectors of the documents docs alone (see
+// docOf; documents without vectors are passed over): a filtered search
+// finds the nearest within its filter instead of filtering the nearest of
+// all, and reads only the vectors it names. Their codes are gathered into
+// runs, so that the kernel is called once a run.
+func (ix *Index) SearchDocs(q []float32, k int, docs []string, keep func(id string) bool) ([]Neighbour, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if len(q) != ix.dim {
+		return nil, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
+	}
+	if k <= 0 || len(docs) == 0 {
+		return nil, nil
+	}
+	q = slices.Clone(q)
+	if !normalize(q) {
+		return nil, nil
+	}
+	qc, qs := queryCodes(q)
+	d := ix.dim
+	t := topK{k: k, ids: ix.ids}
+	var (
+		pos   [scanChunk]int32
+		codes = make([]byte, scanChunk*d)
+		sums  [scanChunk]int32
+	)
+	flush := func(n int) {
+		codedDots(qc, codes[:n*d], sums[:n])
+		for i, sum := range sums[:n] {
+			p := int(pos[i])
+			s := float32(sum) * qs * ix.scales[p]
+			if !t.wants(s, p) || (keep != nil && !keep(ix.ids[p])) {
+				continue
+			}
+			t.push(hit{score: s, pos: p})
+		}
+	}
+	n := 0
+	for _, doc := range docs {
+		for _, p := range ix.byDoc[doc] {
+			pos[n] = p
+			copy(codes[n*d:(n+1)*d], ix.codes[int(p)*d:(int(p)+1)*d])
+			if n++; n == scanChunk {
+				flush(n)
+				n = 0
+			}
+		}
+	}
+	flush(n)
+	slices.SortFunc(t.h, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(ix.ids[a.pos], ix.ids[b.pos]))
+	})
+	out := make([]Neighbour, len(t.h))
+	for i, h := range t.h {
+		out[i] = Neighbour{ID: ix.ids[h.pos], Score: h.score}
+	}
+	return out, nil
 }

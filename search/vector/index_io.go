@@ -171,6 +171,8 @@ func readIndex(br *bufio.Reader, size int64) (*Index, Header, error) {
 			return nil, Header{}, fmt.Errorf("%w: id %q twice", ErrCorrupt, ix.ids[i])
 		}
 		ix.pos[ix.ids[i]] = i
+		doc := docOf(ix.ids[i])
+		ix.byDoc[doc] = append(ix.byDoc[doc], int32(i))
 	}
 	// The count was checked against the file's size: allocate at once.
 	ix.codes = make([]byte, h.Count*h.Dim)

@@ -438,3 +438,41 @@ func TestIndexLoadsFloatVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchDocsMatchesFilteredSearch: searching within some documents
+// finds what a whole search filtered to their vectors finds, scores
+// included, also after removals moved vectors about; unknown documents
+// are passed over.
+func TestSearchDocsMatchesFilteredSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	ix, vecs := randomIndex(t, rng, 3000, 24)
+	for id := range vecs {
+		if rng.IntN(10) == 0 {
+			ix.Remove(id)
+			delete(vecs, id)
+		}
+	}
+	docs := []string{"no-such-doc"}
+	in := map[string]bool{}
+	for id := range vecs {
+		doc := docOf(id)
+		if !in[doc] && rng.IntN(7) == 0 {
+			docs = append(docs, doc)
+			in[doc] = true
+		}
+	}
+	for _, k := range []int{1, 10, 1000} {
+		q := randomUnit(rng, 24)
+		got, err := ix.SearchDocs(q, k, docs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.Search(q, k, func(id string) bool { return in[docOf(id)] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("k=%d: within %d documents got %d %v…, want %d %v…", k, len(docs), len(got), got[:min(3, len(got))], len(want), want[:min(3, len(want))])
+		}
+	}
+}
