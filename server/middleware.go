@@ -78,7 +78,12 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.metrics.observeRequest(route, req.Method, res.Status, elapsed)
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case route == "/healthz" || route == "/readyz":
+			// Probes poll; "not ready yet" while the index is opened is
+			// their answer, not a failure.
+			level = slog.LevelDebug
+		case res.Status >= 500:
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(req.Context(), level, "request",
