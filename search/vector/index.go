@@ -25,8 +25,9 @@ const parallelScan = 1 << 19
 
 // Index holds one unit-length vector per id, coded in 8 bits (see
 // quantize), and finds the nearest by exact scan of the codes. Codes lie
-// in one contiguous slab, so a scan reads memory in order. It is safe for concurrent use: searches run in parallel with each
-// other and wait for a writer.
+// in one contiguous slab, so a scan reads memory in order. It is safe for
+// concurrent use: searches run in parallel with each other and wait for a
+// writer.
 type Index struct {
 	mu         sync.RWMutex
 	embedderID string
@@ -247,6 +248,24 @@ func (ix *Index) Similarity(q []float32, id string) (float32, bool) {
 	return float32(codedDot(qc, ix.codes[p*ix.dim:(p+1)*ix.dim])) * qs * ix.scales[p], true
 }
 
+// queryOf codes q, scaled to unit length, for a search of the k nearest;
+// nil codes: nothing to find (an empty index, k ≤ 0 or a zero q). The
+// caller holds the read lock.
+func (ix *Index) queryOf(q []float32, k int) ([]int16, float32, error) {
+	if len(ix.ids) == 0 || k <= 0 {
+		return nil, 0, nil
+	}
+	if len(q) != ix.dim {
+		return nil, 0, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
+	}
+	u := slices.Clone(q)
+	if !normalize(u) {
+		return nil, 0, nil
+	}
+	qc, qs := queryCodes(u)
+	return qc, qs, nil
+}
+
 // ErrDim reports a query of the wrong length.
 var ErrDim = errors.New("vector dimension mismatch")
 
@@ -259,21 +278,11 @@ var ErrDim = errors.New("vector dimension mismatch")
 func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighbour, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	qc, qs, err := ix.queryOf(q, k)
+	if qc == nil {
+		return nil, err
+	}
 	n := len(ix.ids)
-	if n == 0 {
-		return nil, nil
-	}
-	if len(q) != ix.dim {
-		return nil, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
-	}
-	if k <= 0 {
-		return nil, nil
-	}
-	q = slices.Clone(q)
-	if !normalize(q) {
-		return nil, nil
-	}
-	qc, qs := queryCodes(q)
 	workers := 1
 	if n*ix.dim >= parallelScan {
 		workers = min(runtime.GOMAXPROCS(0), n/1024+1)
@@ -294,15 +303,20 @@ func (ix *Index) Search(q []float32, k int, keep func(id string) bool) ([]Neighb
 	for _, t := range tops {
 		all = append(all, t.h...)
 	}
-	slices.SortFunc(all, func(a, b hit) int {
+	return ix.neighbours(all, k), nil
+}
+
+// neighbours returns the best k of hits, best first, ties by id.
+func (ix *Index) neighbours(hits []hit, k int) []Neighbour {
+	slices.SortFunc(hits, func(a, b hit) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(ix.ids[a.pos], ix.ids[b.pos]))
 	})
-	all = all[:min(k, len(all))]
-	out := make([]Neighbour, len(all))
-	for i, h := range all {
+	hits = hits[:min(k, len(hits))]
+	out := make([]Neighbour, len(hits))
+	for i, h := range hits {
 		out[i] = Neighbour{ID: ix.ids[h.pos], Score: h.score}
 	}
-	return out, nil
+	return out
 }
 
 // scanChunk is how many vectors scan scores in one call of the kernel:
@@ -405,17 +419,10 @@ func (t *topK) push(x hit) {
 func (ix *Index) SearchDocs(q []float32, k int, docs []string, keep func(id string) bool) ([]Neighbour, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if len(q) != ix.dim {
-		return nil, fmt.Errorf("search: %w: query has %d, index %d", ErrDim, len(q), ix.dim)
+	qc, qs, err := ix.queryOf(q, k)
+	if qc == nil || len(docs) == 0 {
+		return nil, err
 	}
-	if k <= 0 || len(docs) == 0 {
-		return nil, nil
-	}
-	q = slices.Clone(q)
-	if !normalize(q) {
-		return nil, nil
-	}
-	qc, qs := queryCodes(q)
 	d := ix.dim
 	t := topK{k: k, ids: ix.ids}
 	var (
@@ -446,12 +453,5 @@ func (ix *Index) SearchDocs(q []float32, k int, docs []string, keep func(id stri
 		}
 	}
 	flush(n)
-	slices.SortFunc(t.h, func(a, b hit) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(ix.ids[a.pos], ix.ids[b.pos]))
-	})
-	out := make([]Neighbour, len(t.h))
-	for i, h := range t.h {
-		out[i] = Neighbour{ID: ix.ids[h.pos], Score: h.score}
-	}
-	return out, nil
+	return ix.neighbours(t.h, k), nil
 }
