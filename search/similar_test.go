@@ -100,19 +100,6 @@ func sameScores(t *testing.T, got, want map[string]float64) {
 	}
 }
 
-func bleveScores(t *testing.T, idx bleve.Index, q query.Query) map[string]float64 {
-	t.Helper()
-	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, h := range res.Hits {
-		out[h.ID] = h.Score
-	}
-	return out
-}
-
 // TestLexicalScoreIsBleves: the lexical score is bleve's BM25 score of the
 // equivalent query, in the same order.
 func TestLexicalScoreIsBleves(t *testing.T) {
@@ -126,7 +113,7 @@ func TestLexicalScoreIsBleves(t *testing.T) {
 	}
 	all := func(uint64) bool { return true }
 	hits, got := lexScores(t, idx, clauses, all, math.MaxUint64, lexBlock)
-	sameScores(t, got, bleveScores(t, idx, bleveQuery(clauses)))
+	sameScores(t, got, exectest.BleveScores(t, idx, bleveQuery(clauses)))
 	for i := 1; i < len(hits); i++ {
 		if hits[i].score > hits[i-1].score {
 			t.Fatalf("hit %d scores %g, above hit %d's %g", i, hits[i].score, i-1, hits[i-1].score)
@@ -222,7 +209,7 @@ func TestLexicalBudget(t *testing.T) {
 		budget += n.Total
 	}
 	_, got := lexScores(t, idx, clauses, func(uint64) bool { return true }, budget, 64)
-	sameScores(t, got, bleveScores(t, idx, bleveQuery(clauses[1:])))
+	sameScores(t, got, exectest.BleveScores(t, idx, bleveQuery(clauses[1:])))
 }
 
 func TestChooseClauses(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/policysearch/policysearch/search/exec/exectest"
 )
 
 // TestScaledAndConstantScores checks the two score wrappers on a real
@@ -18,7 +20,7 @@ func TestScaledAndConstantScores(t *testing.T) {
 		tq.SetField(wordsField)
 		return tq
 	}
-	scores := func(q query.Query) map[string]float64 { return bleveScores(t, idx, q) }
+	scores := func(q query.Query) map[string]float64 { return exectest.BleveScores(t, idx, q) }
 	plain := scores(bleve.NewDisjunctionQuery(term()))
 	if len(plain) == 0 {
 		t.Fatal("no matches")

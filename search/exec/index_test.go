@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/policysearch/policysearch/search/exec/exectest"
@@ -29,19 +28,4 @@ func readIndex(t *testing.T, idx bleve.Index, read func(index.IndexReader)) {
 	}
 	defer func() { _ = r.Close() }()
 	read(r)
-}
-
-// bleveScores runs q through bleve's own search and returns the scores by
-// record id.
-func bleveScores(t *testing.T, idx bleve.Index, q query.Query) map[string]float64 {
-	t.Helper()
-	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, h := range res.Hits {
-		out[h.ID] = h.Score
-	}
-	return out
 }

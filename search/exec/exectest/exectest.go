@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // WordsIndex returns a small index of words in field, scored by BM25: 300
@@ -52,4 +53,19 @@ func WordsIndex(t testing.TB, field string) bleve.Index {
 		t.Fatal(err)
 	}
 	return idx
+}
+
+// BleveScores runs q through bleve's own search and returns the scores by
+// record id: what the executor's own scoring is checked against.
+func BleveScores(t testing.TB, idx bleve.Index, q query.Query) map[string]float64 {
+	t.Helper()
+	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
+	}
+	return out
 }
