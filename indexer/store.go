@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -527,10 +529,12 @@ func decodeProvisions[T any](ids []string, raws [][]byte) ([]T, error) {
 // ProvisionText is a provision's id, document, title and text, without the
 // rest of its record.
 type ProvisionText struct {
-	ID    string `json:"id"`
-	DocID string `json:"doc_id"`
-	Title string `json:"title,omitempty"`
-	Text  string `json:"text"`
+	ID          string   `json:"id"`
+	DocID       string   `json:"doc_id"`
+	Ordinal     int      `json:"ordinal"`
+	HeadingPath []string `json:"heading_path,omitempty"`
+	Title       string   `json:"title,omitempty"`
+	Text        string   `json:"text"`
 }
 
 // ProvisionTexts reads the ids, documents, titles and texts of the given
@@ -544,6 +548,106 @@ func (s *Store) ProvisionTexts(ctx context.Context, ids []string) ([]ProvisionTe
 		return nil, err
 	}
 	return decodeProvisions[ProvisionText](ids, raws)
+}
+
+// AllProvisionTexts returns the ProvisionText of every provision, the
+// documents in the order Documents lists them and each one's provisions in
+// order. The records are read segment by segment from one state of the
+// index, on every core: reading them a document at a time cost a search
+// each, ten minutes for 2 million provisions.
+func (s *Store) AllProvisionTexts(ctx context.Context) ([]ProvisionText, error) {
+	docs, err := s.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	order := make(map[string]int, len(docs))
+	for i, d := range docs {
+		order[d.ID] = i
+	}
+	var out []ProvisionText
+	err = s.Read(func(r index.IndexReader) error {
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			return errors.New("read provisions: the index is not segmented")
+		}
+		// A built index is one segment: its documents are split between
+		// the cores.
+		type chunk struct {
+			seg    *scorch.SegmentSnapshot
+			lo, hi uint64
+		}
+		workers := uint64(runtime.GOMAXPROCS(0))
+		var chunks []chunk
+		for _, seg := range snap.Segments() {
+			n := seg.Segment().Count()
+			for w := range workers {
+				chunks = append(chunks, chunk{seg, w * n / workers, (w + 1) * n / workers})
+			}
+		}
+		parts := make([][]ProvisionText, len(chunks))
+		errs := make([]error, len(chunks))
+		var wg sync.WaitGroup
+		for i, c := range chunks {
+			wg.Go(func() { parts[i], errs[i] = s.segmentTexts(ctx, c.seg, c.lo, c.hi) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		out = slices.Concat(parts...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b ProvisionText) int {
+		return cmp.Or(cmp.Compare(order[a.DocID], order[b.DocID]), cmp.Compare(a.Ordinal, b.Ordinal))
+	})
+	return out, nil
+}
+
+// segmentTexts reads the provision records of a segment's documents
+// numbered lo to hi.
+func (s *Store) segmentTexts(ctx context.Context, seg *scorch.SegmentSnapshot, lo, hi uint64) ([]ProvisionText, error) {
+	var out []ProvisionText
+	deleted := seg.Deleted()
+	for n := lo; n < hi; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if deleted != nil && deleted.Contains(uint32(n)) {
+			continue
+		}
+		var id string
+		var stored []byte
+		err := seg.Segment().VisitStoredFields(n, func(field string, _ byte, value []byte, _ []uint64) bool {
+			switch field {
+			case "_id":
+				id = string(value)
+			case FieldJSON:
+				stored = slices.Clone(value)
+			}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read provisions: %w", err)
+		}
+		if stored == nil || strings.HasPrefix(id, docKey("")) {
+			continue // a document's record
+		}
+		raw, err := s.decoders.decode(stored)
+		if err != nil {
+			return nil, fmt.Errorf("read record %s: %w", id, err)
+		}
+		var p ProvisionText
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("decode stored provision %s: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // ProvisionIDs lists the id of every provision in the index, reading the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -145,8 +146,59 @@ func TestProvisionTextsAsRecords(t *testing.T) {
 		t.Fatalf("%d records and %d texts for two indexed ids", len(whole), len(texts))
 	}
 	for i, p := range whole {
-		if texts[i] != (ProvisionText{ID: p.ID, DocID: p.DocID, Title: p.Title, Text: p.Text}) || p.ID != doc.Provisions[2-2*i].ID {
+		if !reflect.DeepEqual(texts[i], textOf(p)) || p.ID != doc.Provisions[2-2*i].ID {
 			t.Errorf("text %d: %+v, record %s %q", i, texts[i], p.ID, p.Text)
+		}
+	}
+}
+
+// textOf is the ProvisionText of a provision's record.
+func textOf(p Provision) ProvisionText {
+	return ProvisionText{ID: p.ID, DocID: p.DocID, Ordinal: p.Ordinal, HeadingPath: p.HeadingPath, Title: p.Title, Text: p.Text}
+}
+
+// TestAllProvisionTexts: every provision's text is read, in the order of
+// the documents' list and of each document's provisions, with the records
+// compressed or not, and deleted documents left out.
+func TestAllProvisionTexts(t *testing.T) {
+	installSegmenter(t)
+	ctx := context.Background()
+	docs := seedDocuments(t) // enough for compressed records
+	for i := range docs {
+		docs[i].Provisions[1].HeadingPath = []string{"一、总体要求"}
+	}
+	st, err := Create(ctx, t.TempDir(), "test", docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Delete(ctx, docs[3].ID); err != nil {
+		t.Fatal(err)
+	}
+	infos, err := st.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []ProvisionText
+	for _, info := range infos {
+		d, err := st.Document(ctx, info.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range d.Provisions {
+			want = append(want, textOf(p))
+		}
+	}
+	got, err := st.AllProvisionTexts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(got) != (len(docs)-1)*len(docs[0].Provisions) {
+		t.Fatalf("%d texts, %d read document by document, %d documents left", len(got), len(want), len(docs)-1)
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("text %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

@@ -757,28 +757,24 @@ func (s *semantic) close() error {
 	return s.save()
 }
 
-// provisionText is what is embedded for a provision: its heading path says
-// what it is about as much as its text does.
-func provisionText(p indexer.Provision) string {
-	return strings.Join(p.HeadingPath, " ") + " " + p.Text
+// provisionText is what is embedded for a provision (see embeddedText).
+func provisionText(p indexer.Provision) string { return embeddedText(p.HeadingPath, p.Text) }
+
+// embeddedText is what is embedded for a provision of these headings and
+// text: its heading path says what it is about as much as its text does.
+func embeddedText(headings []string, text string) string {
+	return strings.Join(headings, " ") + " " + text
 }
 
 // allTexts lists every provision's id and embedded text, in document order.
 func allTexts(ctx context.Context, store *indexer.Store) ([]string, []string, error) {
-	docs, err := store.Documents(ctx)
+	provs, err := store.AllProvisionTexts(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list documents: %w", err)
+		return nil, nil, fmt.Errorf("read provisions: %w", err)
 	}
-	var ids, texts []string
-	for _, info := range docs {
-		d, err := store.Document(ctx, info.ID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read document %s: %w", info.ID, err)
-		}
-		for _, p := range d.Provisions {
-			ids = append(ids, p.ID)
-			texts = append(texts, provisionText(p))
-		}
+	ids, texts := make([]string, len(provs)), make([]string, len(provs))
+	for i, p := range provs {
+		ids[i], texts[i] = p.ID, embeddedText(p.HeadingPath, p.Text)
 	}
 	return ids, texts, nil
 }
