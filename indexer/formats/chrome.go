@@ -93,28 +93,28 @@ func ReadLabels(line string, fields map[string]string) bool {
 // chromeRes match lines of page furniture: location bars, font-size and
 // print tools, share buttons, site footers, uploader lines of aggregator
 // sites, previous/next links, related-link headings, advertisements.
-var chromeRes = []*regexp.Regexp{
-	regexp.MustCompile(`^(当前位置|您现在的位置|您当前的位置|您的位置|所在位置|当前的位置)`),
-	regexp.MustCompile(`字体大小|字号[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]|^[【\[]?\s*字体[:：]`),
-	regexp.MustCompile(`打印本页|打印此页|打印文章|关闭窗口|关闭本页|【\s*(打印|关闭|收藏|返回顶部)\s*】`),
-	regexp.MustCompile(`分享到|扫一扫|手机扫描|在手机打开|微信扫码`),
-	regexp.MustCompile(`网站标识码|ICP备|公网安备|备案号|备案序号|版权所有|(?i:copyright)|主办单位[:：]|承办单位[:：]|技术支持[:：]|网站地图|联系我们$`),
-	regexp.MustCompile(`^上传人[:：]|上传时间[:：]|下载本文|^(上一篇|下一篇)[:：]`),
-	regexp.MustCompile(`^(相关(链接|文章|文件|阅读|推荐|新闻|稿件)|热门推荐|热点推荐|网友评论|最新文章|猜你喜欢|推荐阅读)[:：]?$`),
-	regexp.MustCompile(`【广告】|^广告$`),
-	regexp.MustCompile(`^美章网|资料文库|本站小编|欢迎深入阅读|范文$`),
-	regexp.MustCompile(`^[(（](?:此件|本件)[^)）]{0,12}[)）]$`),
-	regexp.MustCompile(`^[(（]信息公开(?:形式|选项|方式)[:：][^)）]*[)）]$`),
+var chromeRes = []prefiltered{
+	newPrefiltered(`^(当前位置|您现在的位置|您当前的位置|您的位置|所在位置|当前的位置)`),
+	newPrefiltered(`字体大小|字号[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]|^[【\[]?\s*字体[:：]`),
+	newPrefiltered(`打印本页|打印此页|打印文章|关闭窗口|关闭本页|【\s*(打印|关闭|收藏|返回顶部)\s*】`),
+	newPrefiltered(`分享到|扫一扫|手机扫描|在手机打开|微信扫码`),
+	newPrefiltered(`网站标识码|ICP备|公网安备|备案号|备案序号|版权所有|(?i:copyright)|主办单位[:：]|承办单位[:：]|技术支持[:：]|网站地图|联系我们$`),
+	newPrefiltered(`^上传人[:：]|上传时间[:：]|下载本文|^(上一篇|下一篇)[:：]`),
+	newPrefiltered(`^(相关(链接|文章|文件|阅读|推荐|新闻|稿件)|热门推荐|热点推荐|网友评论|最新文章|猜你喜欢|推荐阅读)[:：]?$`),
+	newPrefiltered(`【广告】|^广告$`),
+	newPrefiltered(`^美章网|资料文库|本站小编|欢迎深入阅读|范文$`),
+	newPrefiltered(`^[(（](?:此件|本件)[^)）]{0,12}[)）]$`),
+	newPrefiltered(`^[(（]信息公开(?:形式|选项|方式)[:：][^)）]*[)）]$`),
 	// Aggregator sites: preview limits, download counters, paywalls, the
 	// "compiled for you" blurb, tags.
-	regexp.MustCompile(`^(?:温馨提示|推荐访问|相关推荐|猜你喜欢|热门文章|相关文章|您的当前位置|您所在的位置)[:：]?`),
-	regexp.MustCompile(`(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*\d+.*(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*[\d-]`),
-	regexp.MustCompile(`^(?:VIP|侵权投诉|手机版|举报|海报|免费文档|付费文档|原创力文档|文库|实用文档|返回顶部|听全文|在线阅读)`),
-	regexp.MustCompile(`(?:供大家参考|仅供参考|欢迎阅读|欢迎借鉴)[。.!！]?$`),
-	regexp.MustCompile(`阅读全部|需要先登录|登录后|下载原文档|全部内容|点击查看更多|展开全文|下载网址|请加微|润笔`),
-	regexp.MustCompile(`^(?:标签|关键字|TAG|Tags?)[:：]`),
-	regexp.MustCompile(`^(?:来源|时间|点击|查看|发布时间|发布日期)[:：].{0,40}(?:点击|查看|浏览|阅读)[:：]?`),
-	regexp.MustCompile(`^-$|^\d{1,3}\s*/\s*\d{1,3}$|^第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页$`),
+	newPrefiltered(`^(?:温馨提示|推荐访问|相关推荐|猜你喜欢|热门文章|相关文章|您的当前位置|您所在的位置)[:：]?`),
+	newPrefiltered(`(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*\d+.*(?:下载|浏览|收藏|点赞|评分|阅读)[:：]?\s*[\d-]`),
+	newPrefiltered(`^(?:VIP|侵权投诉|手机版|举报|海报|免费文档|付费文档|原创力文档|文库|实用文档|返回顶部|听全文|在线阅读)`),
+	newPrefiltered(`(?:供大家参考|仅供参考|欢迎阅读|欢迎借鉴)[。.!！]?$`),
+	newPrefiltered(`阅读全部|需要先登录|登录后|下载原文档|全部内容|点击查看更多|展开全文|下载网址|请加微|润笔`),
+	newPrefiltered(`^(?:标签|关键字|TAG|Tags?)[:：]`),
+	newPrefiltered(`^(?:来源|时间|点击|查看|发布时间|发布日期)[:：].{0,40}(?:点击|查看|浏览|阅读)[:：]?`),
+	newPrefiltered(`^-$|^\d{1,3}\s*/\s*\d{1,3}$|^第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页$`),
 }
 
 // buttonWords are the words of toolbar lines such as "关闭 打印": a line
@@ -133,8 +133,9 @@ func IsChrome(line string) bool {
 	if utf8.RuneCountInString(line) > 120 {
 		return false
 	}
-	for _, re := range chromeRes {
-		if re.MatchString(line) {
+	all, first := lineBlooms(line)
+	for i := range chromeRes {
+		if p := &chromeRes[i]; p.mayMatch(all, first) && p.re.MatchString(line) {
 			return true
 		}
 	}
