@@ -120,10 +120,12 @@ func Open(root, fingerprint string) (*Store, error) {
 		return nil, fmt.Errorf("index %s: %w", root, ErrStale)
 	}
 	s := &Store{root: root, fingerprint: fingerprint, idx: idx, gen: gen}
-	if err := s.useDictionary(idx); err != nil {
+	codec, err := s.readDictionary(idx)
+	if err != nil {
 		_ = idx.Close()
 		return nil, err
 	}
+	s.codec.Store(codec)
 	s.removeStaleGenerations()
 	return s, nil
 }
@@ -211,7 +213,8 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 	if err := compact(ctx, idx, path); err != nil {
 		return fail(err)
 	}
-	if err := s.useDictionary(idx); err != nil {
+	codec, err := s.readDictionary(idx)
+	if err != nil {
 		return fail(err)
 	}
 	if err := writeCurrent(s.root, gen); err != nil {
@@ -222,6 +225,9 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 	old := s.idx
 	s.idx, s.gen = idx, gen
 	s.mu.Unlock()
+	// Writes are held (writeMu): none lands in the new generation before
+	// its codec is in place, nor in the old one with the new codec.
+	s.codec.Store(codec)
 	if old != nil {
 		if err := old.Close(); err != nil {
 			slog.Warn("closing replaced index", "err", err)
@@ -231,27 +237,21 @@ func (s *Store) RebuildFrom(ctx context.Context, docs iter.Seq[Document], progre
 	return documents, provisions, nil
 }
 
-// useDictionary reads the record dictionary of idx, a generation about to
-// go live: its records become readable and new ones are compressed with
-// it (none: stored as JSON).
-func (s *Store) useDictionary(idx bleve.Index) error {
+// readDictionary reads the record dictionary of idx, a generation about
+// to go live, makes its records readable and returns the codec that
+// compresses new ones (nil: none, records are stored as JSON).
+func (s *Store) readDictionary(idx bleve.Index) (*recordCodec, error) {
 	d, err := idx.GetInternal([]byte(internalRecordDict))
 	if err != nil {
-		return fmt.Errorf("read record dictionary: %w", err)
+		return nil, fmt.Errorf("read record dictionary: %w", err)
 	}
 	if d == nil {
-		s.codec.Store(nil)
-		return nil
+		return nil, nil
 	}
 	if err := s.decoders.add(d); err != nil {
-		return err
+		return nil, err
 	}
-	c, err := newRecordCodec(d)
-	if err != nil {
-		return err
-	}
-	s.codec.Store(c)
-	return nil
+	return newRecordCodec(d)
 }
 
 // DecodeRecord returns the JSON of a record's stored field FieldJSON, as
