@@ -46,6 +46,9 @@ type passResult struct {
 	// the extra provisions that pass them.
 	matched, total int
 	facets         map[string][]FacetValue
+	// extraKept lists the extra provisions still indexed that pass the
+	// filters, in the order given (passes in score order).
+	extraKept []string
 }
 
 // scoreOrder says whether the pass's window is in score order.
@@ -79,11 +82,11 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 			return fmt.Errorf("facet index: %w", err)
 		}
 		sets := fi.filterSets(p.filters)
-		extra, err := exec.DocNumbers(r, p.extra)
+		filter := passing(sets, "")
+		extra, kept, err := keptExtra(r, p.extra, filter)
 		if err != nil {
 			return err
 		}
-		filter := passing(sets, "")
 		cacheKey := ""
 		if p.cacheable() && fi.key != "" {
 			cacheKey = fi.key + "\x00" + p.key
@@ -101,7 +104,7 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		} else if ranked, matched, err = e.search(ctx, r, m, p, fi, sets, filter, cacheKey); err != nil {
 			return err
 		}
-		out = &passResult{matched: int(andCardinality(matched, filter))}
+		out = &passResult{matched: int(andCardinality(matched, filter)), extraKept: kept}
 		if out.hits, err = exec.LoadHits(r, ranked, p.fields); err != nil {
 			return err
 		}
@@ -109,6 +112,28 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		return nil
 	})
 	return out, err
+}
+
+// keptExtra resolves the extra provisions to the document numbers of the
+// state r reads, leaving out those no longer there, and lists those of
+// them filter keeps (nil filter: all), in order.
+func keptExtra(r index.IndexReader, ids []string, filter *roaring.Bitmap) ([]uint32, []string, error) {
+	var nums []uint32
+	var kept []string
+	for _, id := range ids {
+		n, ok, err := exec.DocNumberOf(r, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			continue // deleted since it was ranked
+		}
+		nums = append(nums, n)
+		if filter == nil || filter.Contains(n) {
+			kept = append(kept, id)
+		}
+	}
+	return nums, kept, nil
 }
 
 // search finds the pass's matches in the state r reads, and its window

@@ -147,38 +147,27 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 	if len(ids) > 0 {
 		nearQ = bleve.NewDocIDQuery(ids)
 	}
-	// Filters apply to the nearest as they do to keyword matches.
-	kept, err := e.rankIDs(ctx, withFilters(nearQ, filters), len(ids))
-	if err != nil {
-		return nil, nil, 0, nil, err
-	}
-	in := make(map[string]bool, len(kept))
-	for _, k := range kept {
-		in[k.ID] = true
-	}
-	semOrder := make([]rankedID, 0, len(kept))
-	for _, n := range near {
-		if in[n.ID] {
-			semOrder = append(semOrder, n)
-		}
-	}
 	if mode == ModeSemantic {
-		counted, err := e.run(ctx, pass{query: nearQ, filters: filters, facets: facets})
+		// One pass counts the nearest passing the filters, which apply
+		// to them as they do to keyword matches.
+		counted, err := e.run(ctx, pass{query: nearQ, extra: ids, filters: filters, facets: facets})
 		if err != nil {
 			return nil, nil, 0, nil, err
 		}
 		lexical, err := e.countUpTo(ctx, withFilters(match, filters), fewHits)
-		return nearQ, semOrder, lexical, counted, err
+		return nearQ, kept(near, counted.extraKept), lexical, counted, err
 	}
 	// Hybrid: the keyword head and the nearest fused by score, then the rest of the
 	// keyword matches in their own order. The head has a fixed length, so
 	// every page is cut from the same sequence and paging stays stable.
-	// One pass ranks the keyword matches and counts them with the nearest.
+	// One pass ranks the keyword matches, counts them with the nearest and
+	// tells which of the nearest pass the filters.
 	counted, err := e.run(ctx, pass{query: match, filters: filters, extra: ids, facets: facets,
-		size: max(hybridDepth, window+len(semOrder)), key: key, noCache: r.NoCache})
+		size: max(hybridDepth, window+len(ids)), key: key, noCache: r.NoCache})
 	if err != nil {
 		return nil, nil, 0, nil, err
 	}
+	semOrder := kept(near, counted.extraKept)
 	kw := make([]rankedID, len(counted.hits))
 	for i, h := range counted.hits {
 		kw[i] = rankedID{ID: h.ID, Score: h.Score}
@@ -198,6 +187,21 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 		}
 	}
 	return bleve.NewDisjunctionQuery(match, nearQ), order, counted.matched, counted, nil
+}
+
+// kept returns the provisions of near that are in ids, in near's order.
+func kept(near []rankedID, ids []string) []rankedID {
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	out := make([]rankedID, 0, len(ids))
+	for _, n := range near {
+		if in[n.ID] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // nearest ranks provisions by nearness to the query's meaning: the query

@@ -144,20 +144,28 @@ func loadHit(r index.IndexReader, d Ranked, fields []string) (*bsearch.DocumentM
 func DocNumbers(r index.IndexReader, ids []string) ([]uint32, error) {
 	var out []uint32
 	for _, id := range ids {
-		iid, err := r.InternalID(id)
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", id, err)
-		}
-		if len(iid) == 0 {
-			continue // deleted since it was ranked
-		}
-		n, err := DocNumber(iid)
+		n, ok, err := DocNumberOf(r, id)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, n)
+		if ok {
+			out = append(out, n)
+		}
 	}
 	return out, nil
+}
+
+// DocNumberOf resolves one provision id (ok false: no longer there).
+func DocNumberOf(r index.IndexReader, id string) (uint32, bool, error) {
+	iid, err := r.InternalID(id)
+	if err != nil {
+		return 0, false, fmt.Errorf("look up %s: %w", id, err)
+	}
+	if len(iid) == 0 {
+		return 0, false, nil
+	}
+	n, err := DocNumber(iid)
+	return n, err == nil, err
 }
 
 // DocNumber is the number an index state gives a document, as the
