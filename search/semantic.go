@@ -173,8 +173,13 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 		kw[i] = rankedID{ID: h.ID, Score: h.Score}
 	}
 	head := kw[:min(hybridDepth, len(kw))]
+	headIDs := make([]string, len(head))
+	for i, h := range head {
+		headIDs[i] = h.ID
+	}
+	cosines := e.sem.index.Similarities(qv, headIDs)
 	order := fuse(head, semOrder, func(id string) (float64, bool) {
-		c, ok := e.sem.index.Similarity(qv, id)
+		c, ok := cosines[id]
 		return float64(c), ok
 	})
 	seen := make(map[string]bool, len(order))
@@ -233,10 +238,14 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding, filters
 		if err != nil {
 			return nil, nil, err
 		}
+		ids := make([]string, len(cands))
+		for i, c := range cands {
+			ids[i] = c.ID
+		}
+		cosines := e.sem.index.Similarities(qv, ids)
 		out := make([]rankedID, 0, len(cands))
 		for _, c := range cands {
-			sim, _ := e.sem.index.Similarity(qv, c.ID)
-			out = append(out, rankedID{ID: c.ID, Score: float64(sim)})
+			out = append(out, rankedID{ID: c.ID, Score: float64(cosines[c.ID])})
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 		return out, qv, nil

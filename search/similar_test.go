@@ -47,14 +47,7 @@ func bleveQuery(clauses []similarClause) query.Query {
 // ends.
 func reader(t *testing.T, idx bleve.Index) index.IndexReader {
 	t.Helper()
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := exectest.Reader(t, idx)
 	t.Cleanup(func() { _ = r.Close() })
 	return r
 }

@@ -121,18 +121,24 @@ func uploadContent(multipartProps obj) obj {
 	return c
 }
 
+// placeParamDesc adds to desc the descriptions of the place and level
+// filters, which the indicator table and the library share.
+func placeParamDesc(desc map[string]string) map[string]string {
+	desc[search.FacetProvince] = "Province (浙江省; 浙江 matches too)."
+	desc[search.FacetCity] = "City (嘉兴市; 嘉兴 matches too)."
+	desc[search.FacetCounty] = "County-level division (德清县)."
+	desc[search.FacetLevel] = "Level of the issuer: 省级, 市级 or 县级."
+	return desc
+}
+
 // indicatorParamDocs describes the indicator table's filters and, for a
 // listing (paged), its paging.
 func indicatorParamDocs(paged bool) []any {
-	desc := map[string]string{
+	desc := placeParamDesc(map[string]string{
 		search.FacetIndicator: "Normalised indicator name (GET /api/indicators/names).",
-		search.FacetProvince:  "Province (浙江省; 浙江 matches too).",
-		search.FacetCity:      "City (嘉兴市; 嘉兴 matches too).",
-		search.FacetCounty:    "County-level division (德清县).",
-		search.FacetLevel:     "Level of the issuer: 省级, 市级 or 县级.",
 		search.FacetYear:      "Year of the figure's document part (2020) or inclusive range (2019-2021).",
 		search.FacetKind:      "target or achieved.",
-	}
+	})
 	out := []any{param("q", "query", "Figures whose measure this names: an indicator's name or synonym, or part of the name as written.", str(), false)}
 	if paged {
 		out = append(out, pageParamDocs("Figures")...)
@@ -146,14 +152,10 @@ func indicatorParamDocs(paged bool) []any {
 // libraryParamDocs describes the library's filters and, for a listing
 // (paged), its paging, order and title query.
 func libraryParamDocs(paged bool) []any {
-	desc := map[string]string{
-		search.FacetProvince: "Province (浙江省; 浙江 matches too).",
-		search.FacetCity:     "City (嘉兴市; 嘉兴 matches too).",
-		search.FacetCounty:   "County-level division (德清县).",
-		search.FacetLevel:    "Level of the issuer: 省级, 市级 or 县级.",
-		search.FacetYear:     "Year (2020) or inclusive range (2019-2021).",
-		search.FacetDocType:  "Document type (工作要点, 工作总结…).",
-	}
+	desc := placeParamDesc(map[string]string{
+		search.FacetYear:    "Year (2020) or inclusive range (2019-2021).",
+		search.FacetDocType: "Document type (工作要点, 工作总结…).",
+	})
 	missingParam := listParam("missing", "Only the documents that lack these metadata fields (repeat, or separate with commas; all must be lacking). "+
 		"A province-level document has no city to lack. Fix them with a correction (PATCH) or manifest.jsonl.",
 		obj{"type": "string", "enum": indexer.MissingFields})

@@ -1004,25 +1004,15 @@ func TestWebInterfaceInBrowser(t *testing.T) {
 		p := newPage(t, b, base)
 		check := func(view string) {
 			t.Helper()
-			var problems []string
+			problems := a11yProblems(p)
+			var more []string
 			p.eval(`(() => {
 				const out = [];
-				const ids = new Map();
-				for (const el of document.querySelectorAll("[id]")) ids.set(el.id, (ids.get(el.id) || 0) + 1);
-				for (const [id, n] of ids) if (n > 1) out.push("duplicate id " + id);
-				for (const el of document.querySelectorAll("input, select, textarea")) {
-					if (el.type === "hidden" || el.closest("[hidden]")) continue;
-					if (!el.labels?.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")) out.push("unlabelled " + el.outerHTML.slice(0, 80));
-				}
-				for (const el of document.querySelectorAll("button, a[href]")) {
-					if (!el.textContent.trim() && !el.getAttribute("aria-label")) out.push("nameless " + el.outerHTML.slice(0, 80));
-				}
 				for (const el of document.querySelectorAll("img")) if (!el.hasAttribute("alt")) out.push("img without alt");
 				for (const sel of ["header", "main", "footer", "[role=search]", "nav"]) if (!document.querySelector(sel)) out.push("no " + sel);
-				const h1 = [...document.querySelectorAll("main h1")].filter(e => e.offsetParent !== null);
-				if (h1.length !== 1) out.push(h1.length + " visible h1 in main");
 				return out;
-			})()`, &problems)
+			})()`, &more)
+			problems = append(problems, more...)
 			for _, pr := range problems {
 				t.Errorf("%s: %s", view, pr)
 			}

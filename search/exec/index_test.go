@@ -18,14 +18,7 @@ func wordsIndex(t *testing.T) bleve.Index { return exectest.WordsIndex(t, wordsF
 // readIndex calls read with a reader of idx's present state.
 func readIndex(t *testing.T, idx bleve.Index, read func(index.IndexReader)) {
 	t.Helper()
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := exectest.Reader(t, idx)
 	defer func() { _ = r.Close() }()
 	read(r)
 }

@@ -238,14 +238,27 @@ func (ix *Index) Vector(id string) ([]float32, bool) {
 // Similarity returns the cosine of q (unit length) and the vector of id,
 // for scoring candidates found otherwise.
 func (ix *Index) Similarity(q []float32, id string) (float32, bool) {
+	s, ok := ix.Similarities(q, []string{id})[id]
+	return s, ok
+}
+
+// Similarities returns the cosines of q (unit length) and the vectors of
+// ids, for scoring candidates found otherwise; ids without a vector are
+// left out. q is coded once for them all.
+func (ix *Index) Similarities(q []float32, ids []string) map[string]float32 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	p, ok := ix.pos[id]
-	if !ok || len(q) != ix.dim {
-		return 0, false
+	out := make(map[string]float32, len(ids))
+	if len(q) != ix.dim {
+		return out
 	}
 	qc, qs := queryCodes(q)
-	return float32(codedDot(qc, ix.codes[p*ix.dim:(p+1)*ix.dim])) * qs * ix.scales[p], true
+	for _, id := range ids {
+		if p, ok := ix.pos[id]; ok {
+			out[id] = float32(codedDot(qc, ix.codes[p*ix.dim:(p+1)*ix.dim])) * qs * ix.scales[p]
+		}
+	}
+	return out
 }
 
 // queryOf codes q, scaled to unit length, for a search of the k nearest;

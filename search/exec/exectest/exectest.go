@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // WordsIndex returns a small index of words in field, scored by BM25: 300
@@ -68,4 +69,18 @@ func BleveScores(t testing.TB, idx bleve.Index, q query.Query) map[string]float6
 		out[h.ID] = h.Score
 	}
 	return out
+}
+
+// Reader opens a reader of idx's present state; the caller closes it.
+func Reader(t testing.TB, idx bleve.Index) index.IndexReader {
+	t.Helper()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
