@@ -144,9 +144,10 @@ func keptExtra(r index.IndexReader, ids []string, filter *roaring.Bitmap) ([]uin
 // from posting bitmaps (and positions): those passing the filters, or,
 // when the filtered facets are counted, those passing all filters but one
 // (the union of those sets bounds the work; no bound when a single facet
-// is filtered). Only the matches passing the filters are then scored, by
-// the query restricted to them. Otherwise bleve's searchers walk and
-// score every match.
+// is filtered). Only the matches passing the filters are then scored: a
+// part of the query at a time where exec knows how bleve scores each part
+// (every query the engine builds), else by the query restricted to them.
+// Otherwise bleve's searchers walk and score every match.
 func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p pass, fi *facetIndex, sets map[string]*roaring.Bitmap, filter *roaring.Bitmap, cacheKey string) ([]exec.Ranked, *roaring.Bitmap, error) {
 	q := p.query
 	if q == nil {
@@ -156,7 +157,13 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 		matched, ranked *roaring.Bitmap
 		ms              = e.matchSets(ctx, r, m, fi)
 	)
-	if filter != nil || p.size == 0 || exec.ReadsPositions(q) {
+	// A query whose scoring exec knows is scored a part at a time over its
+	// matches, which are worked out first; any other is walked by bleve.
+	scorable := p.size > 0 && exec.Scorable(q)
+	if scorable && filter == nil {
+		ms.ProveInFull() // every match is scored
+	}
+	if filter != nil || p.size == 0 || scorable || exec.ReadsPositions(q) {
 		bound := filter
 		if p.facets {
 			bound = countBound(sets)
@@ -173,7 +180,20 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 	if p.size == 0 {
 		return nil, matched, nil
 	}
-	w := &exec.Walk{Window: p.from + p.size, Score: true, Keep: cacheKey != "" && filter == nil}
+	keep := cacheKey != "" && filter == nil
+	if scorable {
+		scored, ok, err := ms.Score(exec.Decoding(r, e.postings, e.decodeMin), q, ranked)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			if keep {
+				e.matches.Put(cacheKey, scored)
+			}
+			return scored.Best(p.from, p.size), matched, nil
+		}
+	}
+	w := &exec.Walk{Window: p.from + p.size, Score: true, Keep: keep}
 	walked := q
 	if ranked != nil {
 		var err error

@@ -70,6 +70,7 @@ func TestMatchSetsAgreeWithTheWalk(t *testing.T) {
 				if within != nil {
 					checkRestricted(t, ctx, r, m, text, q, walked, within)
 				}
+				checkScored(t, ctx, r, m, text, q, walked, want)
 			}
 		}
 		return nil
@@ -109,6 +110,30 @@ func checkRestricted(t *testing.T, ctx context.Context, r index.IndexReader, m m
 	for i, d := range got.Docs {
 		if s, ok := want[d]; !ok || math.Abs(s-got.Scores[i]) > 1e-12*s {
 			t.Errorf("%s restricted: provision %d scores %v, unrestricted %v (in the walk: %v)", text, d, got.Scores[i], s, ok)
+			return
+		}
+	}
+}
+
+// checkScored wants q's matches in set, scored a part at a time, to score
+// as the walk did.
+func checkScored(t *testing.T, ctx context.Context, r index.IndexReader, m mapping.IndexMapping, text string, q query.Query, walked *exec.Walk, set *roaring.Bitmap) {
+	t.Helper()
+	want := map[uint32]float64{}
+	for i, d := range walked.Docs {
+		want[d] = walked.Scores[i]
+	}
+	got, ok, err := exec.NewSets(ctx, r, m, nil, nil).Score(r, q, set)
+	if err != nil || !ok {
+		t.Fatalf("%s: scored %v, %v", text, ok, err)
+	}
+	ranked := got.Best(0, int(set.GetCardinality()))
+	if len(ranked) != int(set.GetCardinality()) {
+		t.Errorf("%s: %d scored of %d", text, len(ranked), set.GetCardinality())
+	}
+	for _, d := range ranked {
+		if s := want[d.Doc()]; math.Abs(s-d.Score()) > 1e-12*s {
+			t.Errorf("%s: provision %d scores %v, walked %v", text, d.Doc(), d.Score(), s)
 			return
 		}
 	}

@@ -28,7 +28,13 @@
 // are the stored ones, so the scores are too.
 //
 // Scoring and ranking. Constant and Scaled wrap a clause's scores where
-// bleve's boosts fall short; Walk drives a searcher over every match,
-// keeping the best window and, for the MatchCache, every score; LoadHits
-// makes the window's hits as bleve would.
+// bleve's boosts fall short. Sets.Score scores a query's matches, once
+// worked out, a part at a time: each term's postings are merged with the
+// matches as arrays and each compound part adds up its parts' scores, as
+// bleve's searchers and scorers would (BM25, the query norm, a
+// disjunction's share of parts matched), at a fraction of the cost of
+// handing every match from searcher to searcher. Walk drives bleve's
+// searcher over every match where Score does not know a part, keeping the
+// best window and, for the MatchCache, every score; LoadHits makes the
+// window's hits as bleve would.
 package exec

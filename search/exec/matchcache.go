@@ -49,6 +49,15 @@ func (m *Matches) Rank(filter *roaring.Bitmap, from, size int) ([]Ranked, *roari
 	return top.best(from), all
 }
 
+// Best returns the matches from rank from to from+size, best first.
+func (m *Matches) Best(from, size int) []Ranked {
+	top := &topMatches{}
+	for i, n := range m.docs {
+		top.offer(Ranked{n, m.scores[i]}, from+size)
+	}
+	return top.best(from)
+}
+
 func (m *Matches) bytes() int64 {
 	return int64(cap(m.docs))*4 + int64(cap(m.scores))*8 + 64
 }

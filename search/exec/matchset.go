@@ -38,7 +38,16 @@ type Sets struct {
 	// nil) and the provisions they were proven among: the scored walk
 	// asks again for those in its set.
 	proven map[*query.PhraseQuery]provenPhrase
+	// inFull proves phrases in every provision asked about, those known
+	// to match too (ProveInFull).
+	inFull bool
 }
+
+// ProveInFull has phrases proven in every provision a match set is asked
+// for, not only in those not already known to match, and kept: a caller
+// about to score every match (Score) asks again where each phrase holds,
+// and one proof in full costs less than a partial one and a full one.
+func (s *Sets) ProveInFull() { s.inFull = true }
 
 // termKey names a term of a field, or every term it begins.
 type termKey struct {
@@ -222,7 +231,7 @@ func (s *Sets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roa
 	if !plainPhrase(q) {
 		return s.walk(q, within) // bleve's to resolve
 	}
-	if p, ok := s.proven[q]; ok && known == nil && within != nil && (p.within == nil || within.AndCardinality(p.within) == within.GetCardinality()) {
+	if p, ok := s.proven[q]; ok && (known == nil || s.inFull) && (p.within == nil || within != nil && within.AndCardinality(p.within) == within.GetCardinality()) {
 		return and(p.set, within), nil
 	}
 	cands := within
@@ -239,7 +248,7 @@ func (s *Sets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roa
 	if cands == nil {
 		return s.walk(q, within)
 	}
-	if known != nil {
+	if known != nil && !s.inFull {
 		cands = roaring.AndNot(cands, known)
 	}
 	if cands.IsEmpty() {
@@ -249,7 +258,7 @@ func (s *Sets) phrase(q *query.PhraseQuery, within, known *roaring.Bitmap) (*roa
 	if err != nil {
 		return nil, err
 	}
-	if known == nil {
+	if known == nil || s.inFull {
 		if s.proven == nil {
 			s.proven = map[*query.PhraseQuery]provenPhrase{}
 		}
@@ -267,6 +276,9 @@ func (s *Sets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring.Bitm
 	out := roaring.New()
 	terms := make([]*decodedPostings, len(q.Terms))
 	rest := make([][]uint32, len(q.Terms)-1)
+	// at[j] is where terms[j]'s next candidate is sought from: candidates
+	// come in order, so each search starts where the last one ended.
+	at := make([]int, len(q.Terms))
 	seg := -1
 	it := cands.Iterator()
 	for it.HasNext() {
@@ -283,11 +295,12 @@ func (s *Sets) inRow(q *query.PhraseQuery, cands *roaring.Bitmap) (*roaring.Bitm
 			if err != nil {
 				return nil, err
 			}
+			clear(at)
 			if !ok {
 				return s.walk(q, cands) // a frequency too large for the arrays
 			}
 		}
-		if inRow(terms, rest, uint32(n-s.bounds[seg])) {
+		if inRow(terms, rest, at, uint32(n-s.bounds[seg])) {
 			out.Add(uint32(n))
 		}
 	}
@@ -315,14 +328,16 @@ func (s *Sets) readPositions(i int, q *query.PhraseQuery, terms []*decodedPostin
 }
 
 // inRow reports whether doc holds terms[0] at some position p and each
-// terms[j] at p+j; rest is room for the positions of terms[1:].
-func inRow(terms []*decodedPostings, rest [][]uint32, doc uint32) bool {
-	first, ok := terms[0].at(doc)
+// terms[j] at p+j; rest is room for the positions of terms[1:]. at[j] is
+// where to seek doc in terms[j] from (no later than doc's posting), moved
+// on past it.
+func inRow(terms []*decodedPostings, rest [][]uint32, at []int, doc uint32) bool {
+	first, ok := terms[0].from(&at[0], doc)
 	if !ok {
 		return false
 	}
 	for j, t := range terms[1:] {
-		if rest[j], ok = t.at(doc); !ok {
+		if rest[j], ok = t.from(&at[j+1], doc); !ok {
 			return false
 		}
 	}

@@ -42,14 +42,17 @@ func (d *decodedPostings) bytes() int64 {
 		int64(cap(d.starts))*4 + int64(cap(d.positions))*4 + 64
 }
 
-// at returns the positions of doc, or false when doc does not hold the
-// term.
-func (d *decodedPostings) at(doc uint32) ([]uint32, bool) {
-	i, ok := slices.BinarySearch(d.docs, doc)
-	if !ok {
+// from returns the positions of doc, or false when doc does not hold the
+// term. A reader moving forward seeks doc from *i on, and *i is left past
+// it.
+func (d *decodedPostings) from(i *int, doc uint32) ([]uint32, bool) {
+	k := gallop(d.docs, *i, doc)
+	if k == len(d.docs) || d.docs[k] != doc {
+		*i = k
 		return nil, false
 	}
-	return d.positions[d.starts[i]:d.starts[i+1]], true
+	*i = k + 1
+	return d.positions[d.starts[k]:d.starts[k+1]], true
 }
 
 // postingsKey names a term's postings in a segment. The segment is named

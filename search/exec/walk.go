@@ -187,6 +187,12 @@ type Ranked struct {
 	score float64
 }
 
+// Doc is the match's document number.
+func (d Ranked) Doc() uint32 { return d.doc }
+
+// Score is the match's score.
+func (d Ranked) Score() float64 { return d.score }
+
 // topMatches is a heap of the best matches seen, the worst on top. Order
 // is bleve's: higher score first, then earlier in the index.
 type topMatches struct{ docs []Ranked }

@@ -1,0 +1,140 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// TestScoreAsBleveWalks checks that scoring a query's matches a part at a
+// time gives every match the score bleve's searchers give it, for each
+// shape of query the engine builds, over several segments with deleted
+// records, through decoded postings and through the segments' own
+// readers.
+func TestScoreAsBleveWalks(t *testing.T) {
+	ctx := context.Background()
+	idx := wordsIndex(t)
+	// A second segment, and deletions in both.
+	b := idx.NewBatch()
+	for i := range 60 {
+		if err := b.Index(fmt.Sprintf("q%03d", i), map[string]any{wordsField: "alpha beta gamma alpha kappa"[i%7:]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 300; i += 23 {
+		b.Delete(fmt.Sprintf("p%03d", i))
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	term := func(w string) query.Query {
+		q := bleve.NewTermQuery(w)
+		q.SetField(wordsField)
+		return q
+	}
+	boosted := func(w string, b float64) query.Query {
+		q := bleve.NewTermQuery(w)
+		q.SetField(wordsField)
+		q.SetBoost(b)
+		return q
+	}
+	phrase := func(ws ...string) query.Query { return bleve.NewPhraseQuery(ws, wordsField) }
+	atLeast := func(n float64, qs ...query.Query) query.Query {
+		d := bleve.NewDisjunctionQuery(qs...)
+		d.SetMin(n)
+		return d
+	}
+	prefix := bleve.NewPrefixQuery("e")
+	prefix.SetField(wordsField)
+	boolean := func(must, should, not query.Query) query.Query {
+		q := bleve.NewBooleanQuery()
+		q.AddMust(must)
+		if should != nil {
+			q.AddShould(should)
+		}
+		if not != nil {
+			q.AddMustNot(not)
+		}
+		return q
+	}
+	cases := map[string]query.Query{
+		"term alone":          term("alpha"),
+		"rare term":           bleve.NewDisjunctionQuery(term("kappa")),
+		"missing term":        bleve.NewDisjunctionQuery(term("alpha"), term("omega")),
+		"boosted terms":       bleve.NewDisjunctionQuery(boosted("alpha", 2), boosted("beta", 0.5)),
+		"disjunction":         bleve.NewDisjunctionQuery(term("alpha"), term("beta"), term("eta")),
+		"at least two":        atLeast(2, term("alpha"), term("beta"), term("eta"), term("theta")),
+		"conjunction":         bleve.NewConjunctionQuery(term("alpha"), term("gamma")),
+		"phrase":              bleve.NewDisjunctionQuery(phrase("alpha", "beta")),
+		"phrase repeating":    bleve.NewDisjunctionQuery(phrase("alpha", "alpha")),
+		"constant":            bleve.NewDisjunctionQuery(Constant(bleve.NewDisjunctionQuery(prefix, term("e")), 1)),
+		"scaled":              bleve.NewDisjunctionQuery(Scaled(term("alpha"), 0.3), term("beta")),
+		"must and should":     boolean(term("alpha"), Scaled(bleve.NewDisjunctionQuery(term("beta"), term("zeta")), 0.6), nil),
+		"must not":            boolean(bleve.NewDisjunctionQuery(term("alpha"), term("beta")), nil, term("gamma")),
+		"more than ten parts": bleve.NewDisjunctionQuery(term("alpha"), term("beta"), term("gamma"), term("delta"), term("epsilon"), term("zeta"), term("eta"), term("theta"), term("iota"), term("kappa"), term("omega")),
+		"as the engine builds": boolean(
+			bleve.NewDisjunctionQuery(
+				Scaled(bleve.NewDisjunctionQuery(phrase("alpha", "beta")), 1),
+				Scaled(atLeast(2, term("alpha"), term("beta"), term("delta")), 0.8),
+				bleve.NewDisjunctionQuery(Scaled(bleve.NewDisjunctionQuery(bleve.NewConjunctionQuery(term("gamma"), term("eta"))), 0.5))),
+			Scaled(bleve.NewDisjunctionQuery(term("alpha"), term("beta")), 0.6),
+			bleve.NewDisjunctionQuery(phrase("kappa", "alpha"))),
+	}
+	for _, decodeMin := range []uint64{1, math.MaxUint64} {
+		for name, q := range cases {
+			t.Run(fmt.Sprintf("%s/decode from %d", name, decodeMin), func(t *testing.T) {
+				readIndex(t, idx, func(raw index.IndexReader) {
+					r := Decoding(raw, NewPostingsCache(1<<20), decodeMin)
+					w := &Walk{Score: true, Keep: true}
+					if err := w.Run(ctx, r, idx.Mapping(), q); err != nil {
+						t.Fatal(err)
+					}
+					s := NewSets(ctx, raw, idx.Mapping(), NewPostingsCache(1<<20), nil)
+					set, err := s.Of(q, nil, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					m, ok, err := s.Score(r, q, set)
+					if err != nil || !ok {
+						t.Fatalf("score: ok %v, %v", ok, err)
+					}
+					if len(m.docs) != len(w.Docs) || len(w.Docs) == 0 {
+						t.Fatalf("%d matches scored, bleve walks %d", len(m.docs), len(w.Docs))
+					}
+					for i, d := range w.Docs {
+						if m.docs[i] != d {
+							t.Fatalf("match %d is %d, bleve's %d", i, m.docs[i], d)
+						}
+						if got, want := m.scores[i], w.Scores[i]; math.Abs(got-want) > 1e-12*math.Abs(want) {
+							t.Errorf("document %d scores %v, bleve %v", d, got, want)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// TestScoreDeclinesWhatItDoesNotKnow checks that a query with a part whose
+// scoring Score does not know is left to bleve's walk.
+func TestScoreDeclinesWhatItDoesNotKnow(t *testing.T) {
+	fuzzy := bleve.NewFuzzyQuery("alpha")
+	fuzzy.SetField(wordsField)
+	should := bleve.NewBooleanQuery()
+	should.AddShould(fuzzy)
+	for name, q := range map[string]query.Query{
+		"fuzzy":             bleve.NewDisjunctionQuery(fuzzy),
+		"only optional":     should,
+		"empty disjunction": bleve.NewDisjunctionQuery(),
+		"no field":          bleve.NewTermQuery("alpha"),
+	} {
+		if Scorable(q) {
+			t.Errorf("%s: scorable", name)
+		}
+	}
+}
