@@ -27,6 +27,10 @@ const (
 type ProcMemory struct {
 	RSS  int64 // resident set now (VmRSS), bytes
 	Peak int64 // peak resident set (VmHWM), bytes
+	// File is the part of RSS mapped from files (RssFile): for the server,
+	// mostly the index's segments, which the kernel may drop and read
+	// again.
+	File int64
 }
 
 // ReadProcMemory reads the memory figures of process pid (0: this process)
@@ -53,6 +57,8 @@ func ReadProcMemory(pid int) (ProcMemory, error) {
 			dst = &m.RSS
 		case "VmHWM":
 			dst = &m.Peak
+		case "RssFile":
+			dst = &m.File
 		default:
 			continue
 		}

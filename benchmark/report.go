@@ -40,9 +40,10 @@ type Report struct {
 	// Queries holds every Stats of every target and concurrency.
 	Queries []Stats
 	// ServerRSS is the server's largest resident memory seen during the
-	// query runs; ServerPeak its VmHWM at the end.
-	ServerRSS, ServerPeak int64
-	Soak                  *SoakReport
+	// query runs; ServerPeak its VmHWM at the end, ServerEnd its resident
+	// memory then and ServerFile the part of it mapped from files.
+	ServerRSS, ServerPeak, ServerEnd, ServerFile int64
+	Soak                                         *SoakReport
 	// Load records the machine's load averages during the run (other
 	// work on a shared machine inflates latencies).
 	Load  []string
@@ -135,7 +136,11 @@ func (r *Report) Markdown(w io.Writer) {
 		r.queryTable(w, c)
 	}
 	if r.ServerRSS > 0 {
-		fmt.Fprintf(w, "Server memory during the query runs: at most %s resident (peak %s).\n\n", mib(r.ServerRSS), mib(r.ServerPeak))
+		fmt.Fprintf(w, "Server memory during the query runs: at most %s resident (peak %s)", mib(r.ServerRSS), mib(r.ServerPeak))
+		if r.ServerEnd > 0 {
+			fmt.Fprintf(w, "; %s at the end, of which %s mapped from the index's files", mib(r.ServerEnd), mib(r.ServerFile))
+		}
+		fmt.Fprint(w, ".\n\n")
 	}
 	if r.Soak != nil {
 		r.soakTable(w)

@@ -94,20 +94,32 @@ func indicatorValue(r *IndicatorRow, facet string) string {
 	return ""
 }
 
-// indicatorRows flattens a library state's figures, in a stable order:
-// by indicator, then place, then year.
-func (st *libraryState) indicatorRows() []IndicatorRow {
+// indicatorRows flattens the figures of a library state's documents, in a
+// stable order: by indicator, then place, then year. They are read from
+// the records the first time they are asked for, and kept.
+func (st *libraryState) indicatorRows(ctx context.Context, s *indexer.Store) ([]IndicatorRow, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.figures != nil {
-		return st.figures
+		return st.figures, nil
+	}
+	docs, err := s.Documents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the documents' figures: %w", err)
+	}
+	held := make(map[string]bool, len(st.docs))
+	for i := range st.docs {
+		held[st.docs[i].info.ID] = true
 	}
 	rows := []IndicatorRow{}
-	for i := range st.docs {
-		d := &st.docs[i]
-		for _, rec := range d.indicators {
-			rows = append(rows, IndicatorRow{IndicatorRecord: rec, DocID: d.info.ID, DocTitle: d.info.Title,
-				Province: d.info.Province, City: d.info.City, County: d.info.County, Level: d.info.Level})
+	for i := range docs {
+		d := &docs[i]
+		if !held[d.ID] {
+			continue // written since the state was listed: the next state's
+		}
+		for _, rec := range d.Indicators {
+			rows = append(rows, IndicatorRow{IndicatorRecord: rec, DocID: d.ID, DocTitle: d.Title,
+				Province: d.Province, City: d.City, County: d.County, Level: d.Level})
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b IndicatorRow) int {
@@ -116,7 +128,7 @@ func (st *libraryState) indicatorRows() []IndicatorRow {
 			strings.Compare(a.Provision, b.Provision), cmp.Compare(a.Start, b.Start))
 	})
 	st.figures = rows
-	return rows
+	return rows, nil
 }
 
 // indicatorFilter is a checked indicator request's selection.
@@ -204,7 +216,10 @@ func (e *Engine) Indicators(ctx context.Context, r IndicatorRequest) (*Indicator
 	if err != nil {
 		return nil, err
 	}
-	rows := st.indicatorRows()
+	rows, err := st.indicatorRows(ctx, e.store)
+	if err != nil {
+		return nil, err
+	}
 	out := &IndicatorResponse{Page: r.Page, Size: r.Size, Rows: []IndicatorRow{}}
 	counts := map[string]map[string]int{}
 	for _, name := range IndicatorFacets {
@@ -256,8 +271,12 @@ func (e *Engine) IndicatorNames(ctx context.Context) ([]IndicatorName, error) {
 		IndicatorName
 		places map[string]bool
 	}
+	rows, err := st.indicatorRows(ctx, e.store)
+	if err != nil {
+		return nil, err
+	}
 	by := map[string]*tally{}
-	for _, r := range st.indicatorRows() {
+	for _, r := range rows {
 		t := by[r.Indicator.Indicator]
 		if t == nil {
 			t = &tally{IndicatorName: IndicatorName{Indicator: r.Indicator.Indicator, ID: r.ID}, places: map[string]bool{}}

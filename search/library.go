@@ -109,11 +109,8 @@ type CoverageResponse struct {
 // libDoc is a document as the library holds it: its record, with what
 // filtering and sorting read worked out once.
 type libDoc struct {
-	info indexer.DocumentInfo
-	// indicators are the document's figures, kept apart from info so that
-	// listings do not carry them.
-	indicators []indexer.IndicatorRecord
-	missing    []string
+	info    indexer.DocumentInfo // without its figures
+	missing []string
 	// vals holds, per facet of LibraryFacets, the number of the document's
 	// value in the state's table of that facet's values (-1: none).
 	vals     [numLibraryFacets]int32
@@ -159,9 +156,11 @@ type libraryState struct {
 	// values holds, per facet, the distinct values the documents have.
 	values [numLibraryFacets][]string
 
-	mu      sync.Mutex
-	orders  map[string][]int32 // sort order → document positions, made on first use
-	figures []IndicatorRow     // every document's figures, made on first use
+	mu     sync.Mutex
+	orders map[string][]int32 // sort order → document positions, made on first use
+	// figures are every document's figures, read from the records on
+	// first use: most of a record, and most searches never ask for them.
+	figures []IndicatorRow
 }
 
 // newLibraryState holds the documents' records for paging and counting.
@@ -173,7 +172,7 @@ func newLibraryState(key string, infos []indexer.DocumentInfo) *libraryState {
 	}
 	for i, info := range infos {
 		d := &st.docs[i]
-		d.info, d.missing, d.indicators = info, info.Missing(), info.Indicators
+		d.info, d.missing = info, info.Missing()
 		d.info.Indicators = nil
 		d.text = analyzers.Normalize(info.Title + "\n" + info.Issuer + "\n" + info.File)
 		if info.Year > 0 {
@@ -242,7 +241,7 @@ func (c *libraryCache) get(ctx context.Context, s *indexer.Store) (*libraryState
 			}
 		}
 	}
-	infos, err := s.Documents(ctx)
+	infos, err := s.DocumentList(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}

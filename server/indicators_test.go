@@ -96,3 +96,26 @@ func TestIndicatorTable(t *testing.T) {
 		}
 	}
 }
+
+// TestFiguresOutlastAnUpload lists the figures again after a document is
+// uploaded: those of every other document are still there, with the new
+// document's own.
+func TestFiguresOutlastAnUpload(t *testing.T) {
+	ts := newWritableServer(t, Config{Token: testToken})
+	var before search.IndicatorResponse
+	ts.getJSON(t, "/api/indicators?size=1", &before)
+	if before.Total == 0 {
+		t.Fatal("no figures before the upload")
+	}
+	withFigure := newDocument + "5.到2023年底，全市家庭医生签约服务率达到45%以上。\n"
+	if r, _ := upload(t, ts, []byte(withFigure), map[string]string{"city": "舟山市", "year": "2023"}); r.status != 201 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	var after search.IndicatorResponse
+	ts.getJSON(t, "/api/indicators?size=1", &after)
+	var zhoushan search.IndicatorResponse
+	ts.getJSON(t, "/api/indicators?size=1&city="+url.QueryEscape("舟山市"), &zhoushan)
+	if zhoushan.Total == 0 || after.Total != before.Total+zhoushan.Total {
+		t.Errorf("figures: %d before, %d after the upload, %d of its city", before.Total, after.Total, zhoushan.Total)
+	}
+}

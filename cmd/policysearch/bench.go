@@ -260,7 +260,7 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 	}
 	rep.ServerRSS = benchmark.MaxRSS(mem.Stop())
 	if m, err := benchmark.ReadProcMemory(srv.cmd.Process.Pid); err == nil {
-		rep.ServerPeak = m.Peak
+		rep.ServerPeak, rep.ServerEnd, rep.ServerFile = m.Peak, m.RSS, m.File
 	}
 	if peer != nil {
 		logf("warming up the peer")
