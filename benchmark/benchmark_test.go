@@ -135,7 +135,7 @@ func TestMix(t *testing.T) {
 		}
 	}
 	modes := WithModes(a, []string{"keyword", "semantic", "hybrid"})
-	for _, k := range []string{KindSemantic, KindHybrid, KindSemantic + Filtered, KindHybrid + Filtered} {
+	for _, k := range []string{KindSemantic, KindHybrid, KindKeyword, KindSemantic + Filtered, KindHybrid + Filtered, KindKeyword + Filtered} {
 		if n := countKind(modes, k); n != o.PerKind*2 {
 			t.Errorf("%s queries: %d, want %d", k, n, o.PerKind*2)
 		}

@@ -23,6 +23,9 @@ const (
 	KindSimilar  = "similar"
 	KindSemantic = "semantic"
 	KindHybrid   = "hybrid"
+	// KindKeyword is the texts of the semantic and hybrid kinds in keyword
+	// mode: what the default (hybrid) mode is weighed against.
+	KindKeyword = "keyword, same texts"
 	// Filtered is appended to a kind's name for its filtered variant.
 	Filtered = " + filter"
 )
@@ -193,8 +196,9 @@ func Mix(c *Corpus, words Words, o MixOptions) []Query {
 }
 
 // WithModes adds semantic and hybrid queries (the common-term and AND
-// texts in those modes) when modes offers them, and pins the keyword kinds
-// to keyword mode when the engine has modes at all.
+// texts in those modes) when modes offers them, with the same texts in
+// keyword mode beside hybrid's, and pins the keyword kinds to keyword mode
+// when the engine has modes at all.
 func WithModes(qs []Query, modes []string) []Query {
 	has := func(m string) bool { return slices.Contains(modes, m) }
 	out := make([]Query, 0, len(qs)*2)
@@ -204,8 +208,8 @@ func WithModes(qs []Query, modes []string) []Query {
 		}
 		out = append(out, q)
 	}
-	for _, m := range []struct{ mode, kind string }{{"semantic", KindSemantic}, {"hybrid", KindHybrid}} {
-		if !has(m.mode) {
+	for _, m := range []struct{ mode, kind string }{{"keyword", KindKeyword}, {"semantic", KindSemantic}, {"hybrid", KindHybrid}} {
+		if !has(m.mode) || m.kind == KindKeyword && !has("hybrid") {
 			continue
 		}
 		for _, q := range qs {

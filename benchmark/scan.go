@@ -39,8 +39,8 @@ func (t *ScanTarget) Do(ctx context.Context, q Query) (int, error) {
 // phrases, filtered or not), which is what the peers can do.
 func textKind(kind string) bool {
 	switch strings.TrimSuffix(kind, Filtered) {
-	case KindSimilar, KindSemantic, KindHybrid:
-		return false
+	case KindSimilar, KindSemantic, KindHybrid, KindKeyword:
+		return false // KindKeyword: the common and AND kinds again
 	}
 	return true
 }

@@ -28,6 +28,10 @@ type pass struct {
 	// the counts but not the ranked window (the nearest provisions of a
 	// hybrid search, ranked elsewhere).
 	extra []string
+	// extraLater, when set, gives extra once the window is ranked (the
+	// nearest provisions, sought meanwhile on another core). It must not
+	// read the index: the pass holds its state while it waits.
+	extraLater func() ([]string, error)
 	// size and from cut the ranked window; size 0 only counts.
 	size, from int
 	sortBy     []string
@@ -67,6 +71,12 @@ func (e *Engine) run(ctx context.Context, p pass) (*passResult, error) {
 	if p.scoreOrder() {
 		return e.scan(ctx, p)
 	}
+	if p.extraLater != nil {
+		var err error
+		if p.extra, err = p.extraLater(); err != nil {
+			return nil, err
+		}
+	}
 	return e.walk(ctx, p)
 }
 
@@ -83,10 +93,6 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		}
 		sets := fi.filterSets(p.filters)
 		filter := passing(sets, "")
-		extra, kept, err := keptExtra(r, p.extra, filter)
-		if err != nil {
-			return err
-		}
 		cacheKey := ""
 		if p.cacheable() && fi.key != "" {
 			cacheKey = fi.key + "\x00" + p.key
@@ -102,6 +108,16 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 		if cached != nil {
 			ranked, matched = cached.Rank(filter, p.from, p.size)
 		} else if ranked, matched, err = e.search(ctx, r, m, p, fi, sets, filter, cacheKey); err != nil {
+			return err
+		}
+		ids := p.extra
+		if p.extraLater != nil {
+			if ids, err = p.extraLater(); err != nil {
+				return err
+			}
+		}
+		extra, kept, err := keptExtra(r, ids, filter)
+		if err != nil {
 			return err
 		}
 		out = &passResult{matched: int(andCardinality(matched, filter)), extraKept: kept}

@@ -155,6 +155,12 @@ type libraryState struct {
 	docs []libDoc
 	// values holds, per facet, the distinct values the documents have.
 	values [numLibraryFacets][]string
+	// cols holds, per facet, each document's value number (its vals) in
+	// one array, and parted the documents with a part of another year or
+	// type than their own: a filter's pass over every document reads
+	// these, not the records.
+	cols   [numLibraryFacets][]int32
+	parted []bool
 
 	mu     sync.Mutex
 	orders map[string][]int32 // sort order → document positions, made on first use
@@ -165,7 +171,10 @@ type libraryState struct {
 
 // newLibraryState holds the documents' records for paging and counting.
 func newLibraryState(key string, infos []indexer.DocumentInfo) *libraryState {
-	st := &libraryState{key: key, docs: make([]libDoc, len(infos)), orders: map[string][]int32{}}
+	st := &libraryState{key: key, docs: make([]libDoc, len(infos)), orders: map[string][]int32{}, parted: make([]bool, len(infos))}
+	for f := range st.cols {
+		st.cols[f] = make([]int32, len(infos))
+	}
 	var numbers [numLibraryFacets]map[string]int32
 	for f := range numbers {
 		numbers[f] = map[string]int32{}
@@ -192,6 +201,10 @@ func newLibraryState(key string, infos []indexer.DocumentInfo) *libraryState {
 			}
 			d.vals[f] = n
 		}
+		for f := range st.cols {
+			st.cols[f][i] = d.vals[f]
+		}
+		st.parted[i] = slices.ContainsFunc(info.Parts, func(p indexer.Part) bool { return p.Year != info.Year || p.DocType != info.DocType })
 		for m, field := range indexer.MissingFields {
 			if slices.Contains(d.missing, field) {
 				d.lacks |= 1 << m

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -135,19 +136,17 @@ func (e *Engine) mode(m string) (string, error) {
 // and facet counts. window is how deep the requested page reaches.
 func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understanding, match query.Query, filters Filters, mode string, window int, r Request, key string) (query.Query, []rankedID, int, *passResult, error) {
 	facets := !r.NoFacets
-	near, qv, err := e.nearest(ctx, q, u, filters)
+	seek, err := e.nearestSeeker(ctx, q, filters)
 	if err != nil {
 		return nil, nil, 0, nil, err
 	}
-	ids := make([]string, len(near))
-	for i, n := range near {
-		ids[i] = n.ID
-	}
-	var nearQ query.Query = bleve.NewMatchNoneQuery()
-	if len(ids) > 0 {
-		nearQ = bleve.NewDocIDQuery(ids)
-	}
 	if mode == ModeSemantic {
+		near, _, err := seek(ctx, semanticText(q, u))
+		if err != nil {
+			return nil, nil, 0, nil, err
+		}
+		ids := idsOf(near)
+		nearQ := docsQuery(ids)
 		// One pass counts the nearest passing the filters, which apply
 		// to them as they do to keyword matches.
 		counted, err := e.run(ctx, pass{query: nearQ, extra: ids, filters: filters, facets: facets})
@@ -161,12 +160,41 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 	// keyword matches in their own order. The head has a fixed length, so
 	// every page is cut from the same sequence and paging stays stable.
 	// One pass ranks the keyword matches, counts them with the nearest and
-	// tells which of the nearest pass the filters.
-	counted, err := e.run(ctx, pass{query: match, filters: filters, extra: ids, facets: facets,
-		size: max(hybridDepth, window+len(ids)), key: key, noCache: r.NoCache})
+	// tells which of the nearest pass the filters. The nearest are sought
+	// on another core meanwhile: the pass needs them only once ranked.
+	type found struct {
+		near []rankedID
+		qv   []float32
+		err  error
+	}
+	done := make(chan found, 1)
+	go func() {
+		near, qv, err := seek(ctx, semanticText(q, u))
+		done <- found{near, qv, err}
+	}()
+	var f found
+	awaited := false
+	await := func() found {
+		if !awaited {
+			f, awaited = <-done, true
+		}
+		return f
+	}
+	counted, err := e.run(ctx, pass{query: match, filters: filters, facets: facets,
+		extraLater: func() ([]string, error) {
+			f := await()
+			return idsOf(f.near), f.err
+		},
+		size: max(hybridDepth, window+semanticDepth), key: key, noCache: r.NoCache})
+	f = await()
+	if err == nil {
+		err = f.err
+	}
 	if err != nil {
 		return nil, nil, 0, nil, err
 	}
+	near, qv := f.near, f.qv
+	nearQ := docsQuery(idsOf(near))
 	semOrder := kept(near, counted.extraKept)
 	kw := make([]rankedID, len(counted.hits))
 	for i, h := range counted.hits {
@@ -194,6 +222,23 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 	return bleve.NewDisjunctionQuery(match, nearQ), order, counted.matched, counted, nil
 }
 
+// idsOf lists the ids of ranked provisions, in order.
+func idsOf(rs []rankedID) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// docsQuery matches the provisions named (none for no ids).
+func docsQuery(ids []string) query.Query {
+	if len(ids) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDocIDQuery(ids)
+}
+
 // kept returns the provisions of near that are in ids, in near's order.
 func kept(near []rankedID, ids []string) []rankedID {
 	in := make(map[string]bool, len(ids))
@@ -209,17 +254,25 @@ func kept(near []rankedID, ids []string) []rankedID {
 	return out
 }
 
-// nearest ranks provisions by nearness to the query's meaning: the query
-// text together with the policy terms its understanding added; it returns
-// them with the query's vector, of length 1. Quoted
-// phrases and exclusions stay binding: with a phrase, only the provisions
-// holding it are ranked.
-func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding, filters Filters) ([]rankedID, []float32, error) {
-	vecs, err := e.sem.embedder.Embed(ctx, []string{semanticText(q, u)})
-	if err != nil {
-		return nil, nil, fmt.Errorf("embed query: %w", err)
+// seekNearest ranks provisions by nearness to the meaning of text (the
+// query text together with the policy terms its understanding added); it
+// returns them with the query's vector, of length 1. It reads no index
+// state (nearestSeeker has), so it may run beside a keyword pass that
+// holds one.
+type seekNearest func(ctx context.Context, text string) ([]rankedID, []float32, error)
+
+// nearestSeeker reads what a search of q's nearest provisions needs of the
+// index: quoted phrases and exclusions stay binding (with a phrase, only
+// the provisions holding it are ranked), and a filter on documents'
+// metadata bounds the vectors scanned.
+func (e *Engine) nearestSeeker(ctx context.Context, q Query, filters Filters) (seekNearest, error) {
+	embed := func(ctx context.Context, text string) ([]float32, error) {
+		vecs, err := e.sem.embedder.Embed(ctx, []string{text})
+		if err != nil {
+			return nil, fmt.Errorf("embed query: %w", err)
+		}
+		return unit(vecs[0]), nil // as the scan scales it: Similarity then gives cosines
 	}
-	qv := unit(vecs[0]) // as the scan scales it: Similarity then gives cosines
 	hasPhrase := false
 	for _, t := range q.Terms {
 		hasPhrase = hasPhrase || t.Phrase
@@ -236,19 +289,21 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding, filters
 		}
 		cands, err := e.rankIDs(ctx, b, constrainedDepth)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		ids := make([]string, len(cands))
-		for i, c := range cands {
-			ids[i] = c.ID
-		}
-		cosines := e.sem.index.Similarities(qv, ids)
-		out := make([]rankedID, 0, len(cands))
-		for _, c := range cands {
-			out = append(out, rankedID{ID: c.ID, Score: float64(cosines[c.ID])})
-		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-		return out, qv, nil
+		return func(ctx context.Context, text string) ([]rankedID, []float32, error) {
+			qv, err := embed(ctx, text)
+			if err != nil {
+				return nil, nil, err
+			}
+			cosines := e.sem.index.Similarities(qv, idsOf(cands))
+			out := make([]rankedID, 0, len(cands))
+			for _, c := range cands {
+				out = append(out, rankedID{ID: c.ID, Score: float64(cosines[c.ID])})
+			}
+			sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+			return out, qv, nil
+		}, nil
 	}
 	var keep func(string) bool
 	if len(q.Excluded) > 0 {
@@ -258,7 +313,7 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding, filters
 		}
 		ex, err := e.rankIDs(ctx, b, constrainedDepth)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		excluded := make(map[string]bool, len(ex))
 		for _, x := range ex {
@@ -268,24 +323,30 @@ func (e *Engine) nearest(ctx context.Context, q Query, u *Understanding, filters
 	}
 	within, err := e.filteredDocuments(ctx, filters, e.sem.index.Len()/gatherShare)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var nb []vector.Neighbour
-	if within != nil {
-		nb, err = e.sem.index.SearchDocs(qv, semanticDepth, within, keep)
-	} else {
-		nb, err = e.sem.index.Search(qv, semanticDepth, keep)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("nearest provisions: %w", err)
-	}
-	out := make([]rankedID, 0, len(nb))
-	for _, n := range nb {
-		if n.Score >= semanticMinScore {
-			out = append(out, rankedID{ID: n.ID, Score: float64(n.Score)})
+	return func(ctx context.Context, text string) ([]rankedID, []float32, error) {
+		qv, err := embed(ctx, text)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
-	return out, qv, nil
+		var nb []vector.Neighbour
+		if within != nil {
+			nb, err = e.sem.index.SearchDocs(qv, semanticDepth, within, keep)
+		} else {
+			nb, err = e.sem.index.Search(qv, semanticDepth, keep)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("nearest provisions: %w", err)
+		}
+		out := make([]rankedID, 0, len(nb))
+		for _, n := range nb {
+			if n.Score >= semanticMinScore {
+				out = append(out, rankedID{ID: n.ID, Score: float64(n.Score)})
+			}
+		}
+		return out, qv, nil
+	}, nil
 }
 
 // filteredDocuments returns the documents that may meet filters, from
@@ -309,12 +370,37 @@ func (e *Engine) filteredDocuments(ctx context.Context, filters Filters, limit i
 		return nil, err
 	}
 	admit := newDocFilter(filters)
+	// Which of each filtered facet's values the filter admits, by value
+	// number: the pass over every document then reads the facets' columns.
+	// A document whose own year or type is not admitted may have a part
+	// whose is: those with parts of another year or type are checked in
+	// full.
+	type column struct {
+		docs   []int32
+		admits []bool
+	}
+	var cols []column
+	for facet := range filters {
+		f := libraryFacetIndex(facet)
+		c := column{docs: lib.cols[f], admits: make([]bool, len(lib.values[f]))}
+		for n, v := range lib.values[f] {
+			c.admits[n] = admit.admitsValue(facet, v)
+		}
+		cols = append(cols, c)
+	}
 	docs, provisions := []string{}, 0 // none: nothing can meet the filters
 	for i := range lib.docs {
-		info := &lib.docs[i].info
-		if !admit.admits(info) {
+		ok := true
+		for _, c := range cols {
+			if n := c.docs[i]; n < 0 || !c.admits[n] {
+				ok = false
+				break
+			}
+		}
+		if !ok && (!lib.parted[i] || !admit.admits(&lib.docs[i].info)) {
 			continue
 		}
+		info := &lib.docs[i].info
 		if provisions += info.ProvisionCount; provisions > limit {
 			return nil, nil
 		}
@@ -377,6 +463,21 @@ func (f docFilter) admits(d *indexer.DocumentInfo) bool {
 		}
 		if !ok {
 			return false
+		}
+	}
+	return true
+}
+
+// admitsValue reports whether a document's own value of facet (a year as
+// written) meets the filter on it.
+func (f docFilter) admitsValue(facet, v string) bool {
+	if facet == FacetYear {
+		y, err := strconv.Atoi(v)
+		return err == nil && f.inYears(y)
+	}
+	for _, ff := range f.facets {
+		if ff.facet == facet {
+			return slices.ContainsFunc(ff.values, func(want string) bool { return strings.HasPrefix(v, want) })
 		}
 	}
 	return true
