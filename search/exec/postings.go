@@ -24,6 +24,13 @@ const DecodedPostingsBytes = 96 << 20
 // a term: below it, stepping through them costs little.
 const DecodeMinPostings = 4096
 
+// ScoreDecodeMinPostings is DecodeMinPostings for Score, which reads a
+// term's postings only at the matches it scores: a segment's reader steps
+// through every posting to reach them, decoded arrays jump. On the 100 MB
+// benchmark corpus, two-word AND searches took 2.5–2.7 ms instead of
+// 3.1–3.9 (1.1–1.3 ms filtered, instead of 1.6–2.1).
+const ScoreDecodeMinPostings = 512
+
 // decodedPostings is one term's postings in one segment, deleted
 // documents included (the deletions belong to the index state, not the
 // segment), with their positions when read for a phrase.
