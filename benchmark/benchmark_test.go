@@ -256,7 +256,8 @@ func TestHTTPRunAndSoak(t *testing.T) {
 	var out strings.Builder
 	r := &Report{Machine: Machine(), Corpus: "seeds", Date: "today", Queries: stats, Soak: rep}
 	r.Markdown(&out)
-	for _, want := range []string{"### Queries at concurrency 4", "| " + KindPhrase + " |", "### Soak"} {
+	for _, want := range []string{"### Queries at concurrency 4", "| " + KindPhrase + " |", "### Soak",
+		"keyword mode, every text kind with and without filters", "against keyword mode's"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

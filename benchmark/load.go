@@ -187,6 +187,8 @@ type Stats struct {
 	Throughput float64
 	// MeanHits is the mean number of matches per query.
 	MeanHits float64
+	// Latencies are the requests' own times, for medians over kinds.
+	Latencies []time.Duration
 }
 
 // Warm runs every query once, unmeasured, so that the index's pages are
@@ -274,6 +276,7 @@ func measureKind(ctx context.Context, t Target, kind string, list []Query, concu
 		s.MeanHits = float64(total) / float64(len(list))
 	}
 	s.P50, s.P95, s.P99, s.Max = Percentiles(lat)
+	s.Latencies = lat
 	return s
 }
 

@@ -150,6 +150,36 @@ func (r *Report) Markdown(w io.Writer) {
 	}
 }
 
+// pooled writes the medians of kinds taken together: keyword mode over
+// every text kind with and without filters (a median over a mix of
+// queries, as users send them), and the default mode against keyword mode
+// on the same texts.
+func (r *Report) pooled(w io.Writer, conc int, target string) {
+	pool := func(keep func(kind string) bool) (time.Duration, int) {
+		var lat []time.Duration
+		for _, s := range r.Queries {
+			if s.Concurrency == conc && s.Target == target && keep(s.Kind) {
+				lat = append(lat, s.Latencies...)
+			}
+		}
+		p50, _, _, _ := Percentiles(lat)
+		return p50, len(lat)
+	}
+	base := func(kind string) string { return strings.TrimSuffix(kind, Filtered) }
+	text, n := pool(func(k string) bool { return textKind(k) })
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Medians over kinds together: keyword mode, every text kind with and without filters, %s ms (%d requests)", ms(text), n)
+	hybrid, nh := pool(func(k string) bool { return base(k) == KindHybrid })
+	keyword, nk := pool(func(k string) bool { return base(k) == KindKeyword })
+	if nh > 0 && nk > 0 && keyword > 0 {
+		fmt.Fprintf(w, "; default mode (hybrid) %s ms against keyword mode's %s ms on the same texts, with and without filters (%.2f×)",
+			ms(hybrid), ms(keyword), float64(hybrid)/float64(keyword))
+	}
+	fmt.Fprint(w, ".\n\n")
+}
+
 func (r *Report) concurrencies() []int {
 	var cs []int
 	for _, s := range r.Queries {
@@ -225,6 +255,7 @@ func (r *Report) queryTable(w io.Writer, conc int) {
 		fmt.Fprintln(w, row)
 	}
 	fmt.Fprintln(w)
+	r.pooled(w, conc, targets[0])
 	for _, n := range errNotes {
 		fmt.Fprintf(w, "- errors: %s\n", n)
 	}

@@ -136,8 +136,9 @@ func (e *Engine) scan(ctx context.Context, p pass) (*passResult, error) {
 func keptExtra(r index.IndexReader, ids []string, filter *roaring.Bitmap) ([]uint32, []string, error) {
 	var nums []uint32
 	var kept []string
+	lookup := exec.NewIDs(r)
 	for _, id := range ids {
-		n, ok, err := exec.DocNumberOf(r, id)
+		n, ok, err := lookup.Number(id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -343,7 +344,7 @@ func (m *matchSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHa
 		return nil, false, fmt.Errorf("facet index: %w", err)
 	}
 	m.sets = m.index.filterSets(m.filters)
-	if m.extraDocs, err = exec.DocNumbers(sctx.IndexReader, m.extra); err != nil {
+	if m.extraDocs, err = exec.NewIDs(sctx.IndexReader).Numbers(m.extra); err != nil {
 		return nil, false, err
 	}
 	filter := passing(m.sets, "")

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"unicode"
 
+	index "github.com/blevesearch/bleve_index_api"
+
 	"github.com/policysearch/policysearch/analyzers"
 	"github.com/policysearch/policysearch/analyzers/vocab"
 	"github.com/policysearch/policysearch/indexer"
@@ -74,7 +76,26 @@ func Open(ctx context.Context, a *Analysis, o OpenOptions) (*Engine, error) {
 	// Hybrid beats keyword on every kind of judged query but drafts, where
 	// they tie (README, "Ranking quality").
 	e.defaultMode = ModeHybrid
+	if err := e.warm(ctx); err != nil {
+		_ = e.Close()
+		return nil, err
+	}
 	return e, nil
+}
+
+// warm reads what searches of the opened index share and would otherwise
+// make on first use: the facet index and the library of documents (0.8 s
+// at 5,453 documents), which the first filtered search waited for.
+func (e *Engine) warm(ctx context.Context) error {
+	if _, err := e.library.get(ctx, e.store); err != nil {
+		return err
+	}
+	return e.store.Read(func(r index.IndexReader) error {
+		if _, err := e.facets.get(ctx, r); err != nil {
+			return fmt.Errorf("facet index: %w", err)
+		}
+		return nil
+	})
 }
 
 // tokenizer splits text into what the corpus-learned semantic model

@@ -138,36 +138,6 @@ func loadHit(r index.IndexReader, d Ranked, fields []string) (*bsearch.DocumentM
 	return h, nil
 }
 
-// DocNumbers resolves provision ids to the document numbers of the state
-// r reads, leaving out those no longer there: the numbers the match sets
-// and the facet index hold.
-func DocNumbers(r index.IndexReader, ids []string) ([]uint32, error) {
-	var out []uint32
-	for _, id := range ids {
-		n, ok, err := DocNumberOf(r, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, n)
-		}
-	}
-	return out, nil
-}
-
-// DocNumberOf resolves one provision id (ok false: no longer there).
-func DocNumberOf(r index.IndexReader, id string) (uint32, bool, error) {
-	iid, err := r.InternalID(id)
-	if err != nil {
-		return 0, false, fmt.Errorf("look up %s: %w", id, err)
-	}
-	if len(iid) == 0 {
-		return 0, false, nil
-	}
-	n, err := DocNumber(iid)
-	return n, err == nil, err
-}
-
 // DocNumber is the number an index state gives a document, as the
 // bitmaps of match sets and facets hold it.
 func DocNumber(id index.IndexInternalID) (uint32, error) {
