@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -136,5 +137,97 @@ func TestScoreDeclinesWhatItDoesNotKnow(t *testing.T) {
 		if Scorable(q) {
 			t.Errorf("%s: scorable", name)
 		}
+	}
+}
+
+// TestScoreAsBleveWalksRandomQueries checks Score against bleve's walk on
+// random query trees of every part Score knows, nested three deep.
+func TestScoreAsBleveWalksRandomQueries(t *testing.T) {
+	ctx := context.Background()
+	idx := wordsIndex(t)
+	words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"}
+	rng := rand.New(rand.NewSource(7))
+	// A boolean stands only at the top, as the engine builds it: bleve's
+	// boolean searcher, moved forward by a conjunction around it, can miss
+	// a match of its optional part (its score is then the walk's accident;
+	// Score adds it).
+	var gen func(depth int) query.Query
+	gen = func(depth int) query.Query {
+		term := func() query.Query {
+			q := bleve.NewTermQuery(words[int(float64(len(words))*rng.Float64()*rng.Float64())])
+			q.SetField(wordsField)
+			if rng.Intn(4) == 0 {
+				q.SetBoost(0.5 + rng.Float64())
+			}
+			return q
+		}
+		if depth == 0 {
+			switch rng.Intn(5) {
+			case 0:
+				return bleve.NewPhraseQuery([]string{words[rng.Intn(3)], words[rng.Intn(3)]}, wordsField)
+			case 1:
+				return Constant(term(), 0.5+rng.Float64())
+			}
+			return term()
+		}
+		parts := make([]query.Query, 1+rng.Intn(4))
+		for i := range parts {
+			parts[i] = gen(depth - 1 - rng.Intn(depth))
+		}
+		switch rng.Intn(4) {
+		case 0:
+			return bleve.NewConjunctionQuery(parts...)
+		case 1:
+			return Scaled(bleve.NewDisjunctionQuery(parts...), 0.2+rng.Float64())
+		}
+		d := bleve.NewDisjunctionQuery(parts...)
+		d.SetMin(float64(rng.Intn(len(parts) + 1)))
+		return d
+	}
+	scored := 0
+	for i := range 300 {
+		q := gen(3)
+		if rng.Intn(2) == 0 {
+			b := bleve.NewBooleanQuery()
+			b.AddMust(q)
+			b.AddShould(gen(2), gen(1))
+			if rng.Intn(2) == 0 {
+				b.AddMustNot(gen(0))
+			}
+			q = b
+		}
+		if !Scorable(q) {
+			t.Fatalf("query %d: not scorable", i)
+		}
+		readIndex(t, idx, func(r index.IndexReader) {
+			dr := Decoding(r, NewPostingsCache(1<<20), uint64(1+rng.Intn(100)))
+			w := &Walk{Score: true, Keep: true}
+			if err := w.Run(ctx, dr, idx.Mapping(), q); err != nil {
+				t.Fatal(err)
+			}
+			s := NewSets(ctx, r, idx.Mapping(), NewPostingsCache(1<<20), nil)
+			set, err := s.Of(q, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int(set.GetCardinality()) != len(w.Docs) {
+				t.Fatalf("query %d: %d matches from the sets, %d walked", i, set.GetCardinality(), len(w.Docs))
+			}
+			m, ok, err := s.Score(dr, q, set)
+			if err != nil || !ok {
+				t.Fatalf("query %d: scored %v, %v", i, ok, err)
+			}
+			for j, d := range w.Docs {
+				if got, want := m.scores[j], w.Scores[j]; m.docs[j] != d || math.Abs(got-want) > 1e-12*math.Abs(want) {
+					t.Fatalf("query %d, document %d: %v, bleve %v", i, d, got, want)
+				}
+			}
+			if len(w.Docs) > 0 {
+				scored++
+			}
+		})
+	}
+	if scored < 100 {
+		t.Errorf("only %d of 300 random queries matched anything", scored)
 	}
 }
