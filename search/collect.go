@@ -199,7 +199,7 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 	}
 	keep := cacheKey != "" && filter == nil
 	if scorable {
-		scored, ok, err := ms.Score(exec.Decoding(r, e.postings, min(e.decodeMin, exec.ScoreDecodeMinPostings)), q, ranked)
+		scored, ok, err := ms.Score(exec.Decoding(r, e.postings, e.decodeMin), q, ranked)
 		if err != nil {
 			return nil, nil, err
 		}

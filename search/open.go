@@ -76,17 +76,14 @@ func Open(ctx context.Context, a *Analysis, o OpenOptions) (*Engine, error) {
 	// Hybrid beats keyword on every kind of judged query but drafts, where
 	// they tie (README, "Ranking quality").
 	e.defaultMode = ModeHybrid
-	if err := e.warm(ctx); err != nil {
-		_ = e.Close()
-		return nil, err
-	}
 	return e, nil
 }
 
-// warm reads what searches of the opened index share and would otherwise
-// make on first use: the facet index and the library of documents (0.8 s
-// at 5,453 documents), which the first filtered search waited for.
-func (e *Engine) warm(ctx context.Context) error {
+// Warm reads what searches share and would otherwise make on first use:
+// the facet index and the library of documents (0.8 s at 5,453 documents),
+// which the first filtered search waited for. A server warms the engine
+// before it answers; a single search from the command line need not.
+func (e *Engine) Warm(ctx context.Context) error {
 	if _, err := e.library.get(ctx, e.store); err != nil {
 		return err
 	}

@@ -93,6 +93,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}()
 
 	a, openErr := c.open(openCtx, stderr)
+	if openErr == nil {
+		openErr = a.engine.Warm(openCtx)
+	}
 	// Read now: once serving stops, openCtx is cancelled whatever the cause.
 	interrupted := openErr != nil && openCtx.Err() != nil
 	if openErr == nil {

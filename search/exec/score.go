@@ -232,6 +232,22 @@ func (sc *scoring) term(field, term string, boost float64) (*termPart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 	}
+	// A term with too few postings for the reader to decode is decoded all
+	// the same when the matches to score are many for its postings: merged
+	// with them as arrays rather than stepped through. For a few matches (a
+	// filtered search) stepping costs less than decoding, and the decoded
+	// postings of rarer terms would crowd common ones out of the cache.
+	if dr, ok := sc.r.(*decodingReader); ok {
+		if _, decoded := tfr.(*TermReader); !decoded && tfr.Count() >= ScoreDecodeMinPostings && uint64(len(sc.docs))*8 >= tfr.Count() {
+			more, err := dr.from(ScoreDecodeMinPostings).TermFieldReader(sc.sets.ctx, []byte(term), field, true, true, false)
+			if err != nil {
+				_ = tfr.Close()
+				return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+			}
+			_ = tfr.Close()
+			tfr = more
+		}
+	}
 	sc.open = append(sc.open, tfr)
 	st, err := sc.fieldStats(field)
 	if err != nil {
