@@ -177,7 +177,13 @@ func (s *Sets) disjunction(q *query.DisjunctionQuery, within, known *roaring.Bit
 			}
 		}
 		for _, c := range parts {
-			set, err := s.Of(c, within, or(known, acc))
+			// Nothing known yet is no set at all: a phrase proven among
+			// all of within is then kept for the scoring to ask again.
+			k := known
+			if !acc.IsEmpty() {
+				k = or(known, acc)
+			}
+			set, err := s.Of(c, within, k)
 			if err != nil {
 				return nil, err
 			}
