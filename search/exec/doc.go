@@ -36,5 +36,6 @@
 // handing every match from searcher to searcher. Walk drives bleve's
 // searcher over every match where Score does not know a part, keeping the
 // best window and, for the MatchCache, every score; LoadHits makes the
-// window's hits as bleve would.
+// window's hits as bleve would; IDs resolves provision ids to the
+// document numbers the sets hold.
 package exec
