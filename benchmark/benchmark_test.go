@@ -328,6 +328,9 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close()
+	if err := e.Warm(ctx); err != nil { // as a server does before it answers
+		b.Fatal(err)
+	}
 	mix := WithModes(Mix(c, analysis.Segmenter, MixOptions{PerKind: 10, Seed: 1}), e.Modes())
 	for _, kind := range Kinds(mix) {
 		var qs []Query

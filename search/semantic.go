@@ -185,7 +185,7 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 			f := await()
 			return idsOf(f.near), f.err
 		},
-		size: max(hybridDepth, window+semanticDepth), key: key, noCache: r.NoCache})
+		size: hybridWindow(window), key: key, noCache: r.NoCache})
 	f = await()
 	if err == nil {
 		err = f.err
@@ -220,6 +220,19 @@ func (e *Engine) semanticSelection(ctx context.Context, q Query, u *Understandin
 		}
 	}
 	return bleve.NewDisjunctionQuery(match, nearQ), order, counted.matched, counted, nil
+}
+
+// hybridWindow is how many keyword matches a hybrid search ranks for a
+// page reaching window deep. The fused head of the order is at least
+// hybridDepth long (or holds every keyword match), so a page within it
+// needs no more; a deeper page reads on through the rest of the keyword
+// matches, of which the nearest fused in the head, at most semanticDepth,
+// are passed over.
+func hybridWindow(window int) int {
+	if window <= hybridDepth {
+		return hybridDepth
+	}
+	return window + semanticDepth
 }
 
 // idsOf lists the ids of ranked provisions, in order.
