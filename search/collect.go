@@ -198,6 +198,9 @@ func (e *Engine) search(ctx context.Context, r index.IndexReader, m mapping.Inde
 		return nil, matched, nil
 	}
 	keep := cacheKey != "" && filter == nil
+	if ranked != nil && ranked.IsEmpty() && !keep {
+		return nil, matched, nil // nothing passes the filters: nothing to score
+	}
 	if scorable {
 		scored, ok, err := ms.Score(exec.Decoding(r, e.postings, e.decodeMin), q, ranked)
 		if err != nil {
