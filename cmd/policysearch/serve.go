@@ -63,15 +63,6 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(2 * cpus)
 	}
-	// The heap may grow to 1.5 times what is live between collections
-	// instead of Go's twice: a server holds caches of a few hundred MiB,
-	// and the garbage of busy searches kept it near twice their size
-	// (100 MB benchmark corpus, the query mix at concurrency 8: 1,046 MiB
-	// resident, 933 MiB with this, latencies within the runs' noise). A
-	// GOGC set by the operator is kept.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(serveGCPercent)
-	}
 	srv := server.New(server.Config{Token: *token, Logger: log, Workers: *workers})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -95,6 +86,16 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	a, openErr := c.open(openCtx, stderr)
 	if openErr == nil {
 		openErr = a.engine.Warm(openCtx)
+	}
+	// Once the index is open (built and its model trained, if need be, at
+	// Go's pace), the heap may grow to 1.5 times what is live between
+	// collections instead of twice: a server holds caches of a few hundred
+	// MiB, and the garbage of busy searches kept it near twice their size
+	// (100 MB benchmark corpus, the query mix at concurrency 8: 1,046 MiB
+	// resident, 933 MiB with this, latencies within the runs' noise). A
+	// GOGC set by the operator is kept.
+	if openErr == nil && os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
 	}
 	// Read now: once serving stops, openCtx is cancelled whatever the cause.
 	interrupted := openErr != nil && openCtx.Err() != nil
