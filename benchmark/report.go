@@ -154,8 +154,8 @@ func (r *Report) Markdown(w io.Writer) {
 // every text kind with and without filters (a median over a mix of
 // queries, as users send them), and the default mode against keyword mode
 // on the same texts.
-func (r *Report) pooled(w io.Writer, conc int, target string) {
-	pool := func(keep func(kind string) bool) (time.Duration, int) {
+func (r *Report) pooled(w io.Writer, conc int, targets []string) {
+	pool := func(target string, keep func(kind string) bool) (time.Duration, int) {
 		var lat []time.Duration
 		for _, s := range r.Queries {
 			if s.Concurrency == conc && s.Target == target && keep(s.Kind) {
@@ -166,13 +166,18 @@ func (r *Report) pooled(w io.Writer, conc int, target string) {
 		return p50, len(lat)
 	}
 	base := func(kind string) string { return strings.TrimSuffix(kind, Filtered) }
-	text, n := pool(func(k string) bool { return textKind(k) })
+	text, n := pool(targets[0], textKind)
 	if n == 0 {
 		return
 	}
 	fmt.Fprintf(w, "Medians over kinds together: keyword mode, every text kind with and without filters, %s ms (%d requests)", ms(text), n)
-	hybrid, nh := pool(func(k string) bool { return base(k) == KindHybrid })
-	keyword, nk := pool(func(k string) bool { return base(k) == KindKeyword })
+	for _, t := range targets[1:] {
+		if peer, np := pool(t, textKind); np > 0 {
+			fmt.Fprintf(w, "; %s on the same kinds %s ms (%d requests)", t, ms(peer), np)
+		}
+	}
+	hybrid, nh := pool(targets[0], func(k string) bool { return base(k) == KindHybrid })
+	keyword, nk := pool(targets[0], func(k string) bool { return base(k) == KindKeyword })
 	if nh > 0 && nk > 0 && keyword > 0 {
 		fmt.Fprintf(w, "; default mode (hybrid) %s ms against keyword mode's %s ms on the same texts, with and without filters (%.2f×)",
 			ms(hybrid), ms(keyword), float64(hybrid)/float64(keyword))
@@ -255,7 +260,7 @@ func (r *Report) queryTable(w io.Writer, conc int) {
 		fmt.Fprintln(w, row)
 	}
 	fmt.Fprintln(w)
-	r.pooled(w, conc, targets[0])
+	r.pooled(w, conc, targets)
 	for _, n := range errNotes {
 		fmt.Fprintf(w, "- errors: %s\n", n)
 	}
