@@ -90,30 +90,8 @@ func TestScoreAsBleveWalks(t *testing.T) {
 		for name, q := range cases {
 			t.Run(fmt.Sprintf("%s/decode from %d", name, decodeMin), func(t *testing.T) {
 				readIndex(t, idx, func(raw index.IndexReader) {
-					r := Decoding(raw, NewPostingsCache(1<<20), decodeMin)
-					w := &Walk{Score: true, Keep: true}
-					if err := w.Run(ctx, r, idx.Mapping(), q); err != nil {
-						t.Fatal(err)
-					}
-					s := NewSets(ctx, raw, idx.Mapping(), NewPostingsCache(1<<20), nil)
-					set, err := s.Of(q, nil, nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					m, ok, err := s.Score(r, q, set)
-					if err != nil || !ok {
-						t.Fatalf("score: ok %v, %v", ok, err)
-					}
-					if len(m.docs) != len(w.Docs) || len(w.Docs) == 0 {
-						t.Fatalf("%d matches scored, bleve walks %d", len(m.docs), len(w.Docs))
-					}
-					for i, d := range w.Docs {
-						if m.docs[i] != d {
-							t.Fatalf("match %d is %d, bleve's %d", i, m.docs[i], d)
-						}
-						if got, want := m.scores[i], w.Scores[i]; math.Abs(got-want) > 1e-12*math.Abs(want) {
-							t.Errorf("document %d scores %v, bleve %v", d, got, want)
-						}
+					if scoreAsWalked(t, ctx, idx, raw, decodeMin, q) == 0 {
+						t.Fatal("no match")
 					}
 				})
 			})
@@ -200,29 +178,7 @@ func TestScoreAsBleveWalksRandomQueries(t *testing.T) {
 			t.Fatalf("query %d: not scorable", i)
 		}
 		readIndex(t, idx, func(r index.IndexReader) {
-			dr := Decoding(r, NewPostingsCache(1<<20), uint64(1+rng.Intn(100)))
-			w := &Walk{Score: true, Keep: true}
-			if err := w.Run(ctx, dr, idx.Mapping(), q); err != nil {
-				t.Fatal(err)
-			}
-			s := NewSets(ctx, r, idx.Mapping(), NewPostingsCache(1<<20), nil)
-			set, err := s.Of(q, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if int(set.GetCardinality()) != len(w.Docs) {
-				t.Fatalf("query %d: %d matches from the sets, %d walked", i, set.GetCardinality(), len(w.Docs))
-			}
-			m, ok, err := s.Score(dr, q, set)
-			if err != nil || !ok {
-				t.Fatalf("query %d: scored %v, %v", i, ok, err)
-			}
-			for j, d := range w.Docs {
-				if got, want := m.scores[j], w.Scores[j]; m.docs[j] != d || math.Abs(got-want) > 1e-12*math.Abs(want) {
-					t.Fatalf("query %d, document %d: %v, bleve %v", i, d, got, want)
-				}
-			}
-			if len(w.Docs) > 0 {
+			if scoreAsWalked(t, ctx, idx, r, uint64(1+rng.Intn(100)), q) > 0 {
 				scored++
 			}
 		})
@@ -230,4 +186,34 @@ func TestScoreAsBleveWalksRandomQueries(t *testing.T) {
 	if scored < 100 {
 		t.Errorf("only %d of 300 random queries matched anything", scored)
 	}
+}
+
+// scoreAsWalked scores q's matches in the state raw reads, reading terms
+// of at least decodeMin postings decoded, and wants the matches and scores
+// of bleve's walk; it returns how many there are.
+func scoreAsWalked(t *testing.T, ctx context.Context, idx bleve.Index, raw index.IndexReader, decodeMin uint64, q query.Query) int {
+	t.Helper()
+	r := Decoding(raw, NewPostingsCache(1<<20), decodeMin)
+	w := &Walk{Score: true, Keep: true}
+	if err := w.Run(ctx, r, idx.Mapping(), q); err != nil {
+		t.Fatal(err)
+	}
+	s := NewSets(ctx, raw, idx.Mapping(), NewPostingsCache(1<<20), nil)
+	set, err := s.Of(q, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(set.GetCardinality()) != len(w.Docs) {
+		t.Fatalf("%d matches from the sets, %d walked", set.GetCardinality(), len(w.Docs))
+	}
+	m, ok, err := s.Score(r, q, set)
+	if err != nil || !ok {
+		t.Fatalf("score: ok %v, %v", ok, err)
+	}
+	for i, d := range w.Docs {
+		if got, want := m.scores[i], w.Scores[i]; m.docs[i] != d || math.Abs(got-want) > 1e-12*math.Abs(want) {
+			t.Fatalf("match %d: document %d scores %v, bleve's %d %v", i, m.docs[i], got, d, want)
+		}
+	}
+	return len(w.Docs)
 }
