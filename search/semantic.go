@@ -626,11 +626,7 @@ func (e *Engine) pageOf(ctx context.Context, order []rankedID, from, size int) (
 		return []Hit{}, nil
 	}
 	order = order[from:min(len(order), from+size)]
-	ids := make([]string, len(order))
-	for i, o := range order {
-		ids[i] = o.ID
-	}
-	byID, err := e.provisionsByID(ctx, ids)
+	byID, err := e.provisionsByID(ctx, idsOf(order))
 	if err != nil {
 		return nil, fmt.Errorf("load results: %w", err)
 	}

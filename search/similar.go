@@ -507,24 +507,16 @@ func lexicalTop(ctx context.Context, r index.IndexReader, accs lexAccumulators, 
 	if n <= 0 || len(clauses) == 0 {
 		return nil, nil
 	}
-	docs, err := r.DocCount()
-	if err != nil {
-		return nil, fmt.Errorf("count documents: %w", err)
-	}
-	br, ok := r.(index.BM25Reader)
-	if !ok {
+	if _, ok := r.(index.BM25Reader); !ok {
 		return nil, errors.New("the index keeps no field lengths for BM25")
 	}
-	card, err := br.FieldCardinality(indexer.FieldWords)
+	docs, avgLen, err := exec.BM25Stats(r, indexer.FieldWords)
 	if err != nil {
-		return nil, fmt.Errorf("words field length: %w", err)
+		return nil, fmt.Errorf("words field: %w", err)
 	}
-	if docs == 0 || card == 0 {
+	if docs == 0 || avgLen == 0 {
 		return nil, nil // no words indexed
 	}
-	// bleve's BM25 statistics: documents of every kind, and the mean
-	// length rounded up.
-	avgLen := math.Ceil(float64(card) / float64(docs))
 	k1, b := bsearch.BM25_k1, bsearch.BM25_b
 	bm := bm25{c0: k1 * (1 - b), c1: k1 * b / avgLen}
 

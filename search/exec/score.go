@@ -24,10 +24,13 @@ import (
 // (the caller walks q then), or when a provision of docs turned out not
 // to match q.
 func (s *Sets) Score(r index.IndexReader, q query.Query, docs *roaring.Bitmap) (m *Matches, ok bool, err error) {
+	if !Scorable(q) {
+		return nil, false, nil
+	}
 	sc := &scoring{sets: s, r: r, set: docs, docs: docs.ToArray(), model: scoringModel(s.m)}
 	defer sc.close()
-	root, ok, err := sc.plan(q)
-	if err != nil || !ok {
+	root, err := sc.plan(q)
+	if err != nil {
 		return nil, false, err
 	}
 	if normed(root) {
@@ -166,63 +169,58 @@ func normed(p part) bool {
 	return true
 }
 
-// plan makes the parts of q; ok is false when q holds a part Score does
-// not know.
-func (sc *scoring) plan(q query.Query) (part, bool, error) {
-	if !Scorable(q) {
-		return nil, false, nil
-	}
+// plan makes the parts of q, which Scorable has checked.
+func (sc *scoring) plan(q query.Query) (part, error) {
 	switch q := q.(type) {
 	case *query.TermQuery:
-		t, err := sc.term(q.Field(), q.Term, q.Boost())
-		return t, err == nil, err
+		return sc.term(q.Field(), q.Term, q.Boost())
 	case *query.DisjunctionQuery:
-		parts, ok, err := sc.plans(q.Disjuncts)
-		return &disjunctionPart{parts: parts, min: int(q.Min)}, ok, err
+		parts, err := sc.plans(q.Disjuncts)
+		return &disjunctionPart{parts: parts, min: int(q.Min)}, err
 	case *query.ConjunctionQuery:
-		parts, ok, err := sc.plans(q.Conjuncts)
-		return &conjunctionPart{q: q, parts: parts}, ok, err
+		parts, err := sc.plans(q.Conjuncts)
+		return &conjunctionPart{q: q, parts: parts}, err
 	case *query.BooleanQuery:
-		must, ok, err := sc.plan(q.Must)
-		if err != nil || !ok {
-			return nil, ok, err
+		must, err := sc.plan(q.Must)
+		if err != nil {
+			return nil, err
 		}
 		b := &booleanPart{must: must, not: q.MustNot}
 		if q.Should != nil {
-			if b.should, ok, err = sc.plan(q.Should); err != nil || !ok {
-				return nil, ok, err
+			if b.should, err = sc.plan(q.Should); err != nil {
+				return nil, err
 			}
 		}
-		return b, true, nil
+		return b, nil
 	case *query.PhraseQuery:
 		p := &phrasePart{q: q}
 		for _, term := range q.Terms {
 			t, err := sc.term(q.Field(), term, q.Boost())
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
 			p.terms = append(p.terms, t)
 		}
-		return p, true, nil
+		return p, nil
 	case *scaledQuery:
-		child, ok, err := sc.plan(q.child)
-		return &scaledPart{child: child, boost: q.boost}, ok, err
+		child, err := sc.plan(q.child)
+		return &scaledPart{child: child, boost: q.boost}, err
 	case *constantQuery:
-		return &constantPart{q: q.child, boost: q.boost}, true, nil
+		return &constantPart{q: q.child, boost: q.boost}, nil
 	}
-	return nil, false, nil
+	return nil, fmt.Errorf("score: %T is not scored a part at a time", q)
 }
 
-func (sc *scoring) plans(qs []query.Query) ([]part, bool, error) {
+func (sc *scoring) plans(qs []query.Query) ([]part, error) {
 	parts := make([]part, 0, len(qs))
 	for _, q := range qs {
-		p, ok, err := sc.plan(q)
-		if err != nil || !ok {
-			return nil, ok, err
+		p, err := sc.plan(q)
+		if err != nil {
+			return nil, err
 		}
 		parts = append(parts, p)
 	}
-	return parts, true, nil
+	return parts, nil
 }
 
 // term opens a term's postings and works out its weight as bleve's term
@@ -263,34 +261,45 @@ func (sc *scoring) term(field, term string, boost float64) (*termPart, error) {
 	return t, nil
 }
 
-// fieldStats returns what BM25 needs of a field: the number of documents
-// and their average length, as bleve's term searcher reads them (no
-// average: tf-idf scoring).
+// fieldStats returns a field's BM25Stats under the index's scoring model
+// (no average: tf-idf scoring), once per Score call.
 func (sc *scoring) fieldStats(field string) (fieldStats, error) {
 	if st, ok := sc.stats[field]; ok {
 		return st, nil
 	}
-	n, err := sc.r.DocCount()
+	n, avgLen, err := BM25Stats(sc.r, field)
 	if err != nil {
-		return fieldStats{}, fmt.Errorf("count documents: %w", err)
+		return fieldStats{}, err
 	}
 	st := fieldStats{docs: n}
 	if sc.model == index.BM25Scoring {
-		var card int
-		if br, ok := sc.r.(index.BM25Reader); ok {
-			if card, err = br.FieldCardinality(field); err != nil {
-				return fieldStats{}, fmt.Errorf("length of %s: %w", field, err)
-			}
-		}
-		if n > 0 || card > 0 {
-			st.avgLen = math.Ceil(float64(card) / float64(n))
-		}
+		st.avgLen = avgLen
 	}
 	if sc.stats == nil {
 		sc.stats = map[string]fieldStats{}
 	}
 	sc.stats[field] = st
 	return st, nil
+}
+
+// BM25Stats returns what bleve's BM25 reads of field in the state r reads:
+// the number of documents, of every kind, and their mean length in the
+// field rounded up; the mean is 0 when r keeps no field lengths or none
+// in the field (bleve then scores by tf-idf).
+func BM25Stats(r index.IndexReader, field string) (docs uint64, avgLen float64, err error) {
+	if docs, err = r.DocCount(); err != nil {
+		return 0, 0, fmt.Errorf("count documents: %w", err)
+	}
+	var card int
+	if br, ok := r.(index.BM25Reader); ok {
+		if card, err = br.FieldCardinality(field); err != nil {
+			return 0, 0, fmt.Errorf("length of %s: %w", field, err)
+		}
+	}
+	if docs > 0 || card > 0 {
+		avgLen = math.Ceil(float64(card) / float64(docs))
+	}
+	return docs, avgLen, nil
 }
 
 // termPart is a term searcher's score: BM25 of the posting, times the
