@@ -158,6 +158,10 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 		}
 		doc.Provenance[name] = Source{From: from, Evidence: "cleared"}
 	}
+	if e.Issuer == "" && !slices.Contains(e.Clear, "issuer") {
+		// The place or year may have changed under an implied issuer.
+		implyIssuer(doc)
+	}
 	single := len(doc.Parts) <= 1
 	if single && len(doc.Parts) == 1 {
 		if e.Year != 0 {

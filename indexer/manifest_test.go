@@ -93,6 +93,19 @@ func TestManifestApply(t *testing.T) {
 			t.Errorf("provision not supplied: %s %s", p.City, p.Province)
 		}
 	})
+	t.Run("an implied issuer follows the place", func(t *testing.T) {
+		doc, err := Parse("a.txt", "2021年全市卫生健康工作要点\n2021年全市卫生健康工作要围绕健康温州建设展开。\n一、重点工作\n1.做好防控。\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Issuer != "温州市卫生健康委员会" {
+			t.Fatalf("issuer before = %q, want 温州市卫生健康委员会", doc.Issuer)
+		}
+		Manifest{"a.txt": {File: "a.txt", City: "湖州市"}}.Apply(&doc)
+		if doc.Issuer != "湖州市卫生健康委员会" || doc.Provenance["issuer"].From != FromAuthority {
+			t.Errorf("issuer after the manifest moved the city = %q (%+v), want 湖州市卫生健康委员会", doc.Issuer, doc.Provenance["issuer"])
+		}
+	})
 	t.Run("no entry leaves the document alone", func(t *testing.T) {
 		doc := parseSeed(t, seedWuxi)
 		before := doc.City + doc.Province + doc.Issuer

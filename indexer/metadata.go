@@ -817,3 +817,89 @@ func (d *Document) Missing() []string {
 	}
 	return out
 }
+
+// ownWorkRe finds what says a text is a place's own health work: the
+// health system's work (全市卫生健康工作要点, 卫生计生工作总结) or an
+// authority speaking of itself (我委, 我局).
+var ownWorkRe = regexp.MustCompile(`(?:卫生健康|卫生计生|卫生和计划生育|卫健|卫计)(?:系统)?(?:各项)?工作|(?:我|本)(?:委|局)`)
+
+// institutionRe finds a body other than the authority whose work a title
+// may be (a hospital's, a CDC's): its plan is not the authority's.
+var institutionRe = regexp.MustCompile(`医院|卫生院|中心|疾控|监督所|保健院|研究所|学会|协会|学校|学院|党委|党组|支部|工会`)
+
+// municipalityNames are the province-level cities, whose districts'
+// health authorities are commissions (委员会), not bureaus.
+var municipalityNames = map[string]bool{"北京市": true, "天津市": true, "上海市": true, "重庆市": true}
+
+// impliedIssuer is the health authority that issues a place's own yearly
+// health work document when the document does not sign itself: a repost
+// keeps the body and drops the notice and signature, yet a 全省卫生健康
+// 工作要点 of 2021 is the provincial commission's. The name is the one of
+// the year it was written (a 工作总结 the spring after its year): the
+// health and family-planning commissions (卫生和计划生育委员会, at county
+// level 卫生和计划生育局) became health commissions (卫生健康委员会,
+// 卫生健康局) in the reform of 2018, most counties by 2019. It returns ""
+// when the place, the year or the kind of text is unknown, before 2014, or
+// when the title is another body's (a hospital's plan).
+func impliedIssuer(d *Document) (string, Source) {
+	lead := d.Title
+	for _, p := range d.Provisions {
+		if utf8.RuneCountInString(lead) >= 600 {
+			break
+		}
+		lead += "\n" + strings.Join(p.HeadingPath, "\n") + "\n" + p.Text
+	}
+	if d.Year == 0 || d.DocType == "" || institutionRe.MatchString(d.Title) {
+		return "", Source{}
+	}
+	m := ownWorkRe.FindString(lead)
+	if m == "" {
+		return "", Source{}
+	}
+	written := d.Year
+	if d.DocType == "工作总结" {
+		written++
+	}
+	if written < 2014 {
+		return "", Source{}
+	}
+	var name string
+	switch d.Level {
+	case "省级":
+		name = d.Province
+	case "市级":
+		name = d.City
+	case "县级":
+		name = d.County
+	}
+	if name == "" {
+		return "", Source{}
+	}
+	commission := d.Level != "县级" || municipalityNames[d.Province]
+	var office string
+	switch {
+	case written >= 2019 && commission:
+		office = "卫生健康委员会"
+	case written >= 2019:
+		office = "卫生健康局"
+	case commission:
+		office = "卫生和计划生育委员会"
+	default:
+		office = "卫生和计划生育局"
+	}
+	return name + office, Source{From: FromAuthority, Evidence: fmt.Sprintf("%s, %d, %s", name, d.Year, m)}
+}
+
+// implyIssuer gives a document that names no issuer, or whose issuer was
+// implied from metadata since changed, the one its place and year imply.
+func implyIssuer(d *Document) {
+	if d.Issuer != "" && d.Provenance["issuer"].From != FromAuthority {
+		return
+	}
+	d.Issuer = ""
+	delete(d.Provenance, "issuer")
+	if v, src := impliedIssuer(d); v != "" {
+		d.Issuer = v
+		d.Provenance["issuer"] = src
+	}
+}

@@ -88,7 +88,7 @@ func TestExtractMeta(t *testing.T) {
 		{
 			name:     "province-level document",
 			text:     "2022年江苏省卫生健康工作要点\n一、重点工作\n1.做好防控。\n",
-			province: "江苏省", level: "省级",
+			province: "江苏省", level: "省级", issuer: "江苏省卫生健康委员会",
 		},
 		{
 			name:     "autonomous region is not a county",
@@ -171,7 +171,8 @@ func TestInferredMeta(t *testing.T) {
 		{
 			name: "other places in the body do not move the document",
 			text: "2021年嘉兴市卫生健康工作要点\n一、对口支援\n1.做好对口支援阿克苏地区和四川省木里县工作，深化与上海市合作。\n",
-			city: "嘉兴市", province: "浙江省", level: "市级", docType: "工作要点", year: 2021,
+			city: "嘉兴市", province: "浙江省", level: "市级", issuer: "嘉兴市卫生健康委员会", docType: "工作要点", year: 2021,
+			from: map[string]string{"issuer": FromAuthority},
 		},
 	}
 	for _, tt := range tests {
@@ -189,6 +190,35 @@ func TestInferredMeta(t *testing.T) {
 				if doc.Provenance[f].From != from {
 					t.Errorf("%s from %+v, want %q", f, doc.Provenance[f], from)
 				}
+			}
+		})
+	}
+}
+
+// TestImpliedIssuer checks the health authority a place's own yearly
+// document implies when it does not sign itself: the name of the year it
+// was written, and none for another body's plan.
+func TestImpliedIssuer(t *testing.T) {
+	tests := []struct{ name, text, issuer string }{
+		{"a county's plan before the reform", "2017年德清县卫生计生工作要点\n一、重点工作\n1.做好防控。\n", "德清县卫生和计划生育局"},
+		{"a summary is written the spring after its year", "2018年温州市卫生计生工作总结\n一、主要成效\n1.做好防控。\n", "温州市卫生健康委员会"},
+		{"a plan of the reform's year", "2018年温州市卫生计生工作要点\n一、重点工作\n1.做好防控。\n", "温州市卫生和计划生育委员会"},
+		{"a municipality's district", "2022年北京市朝阳区卫生健康工作要点\n一、重点工作\n1.做好防控。\n", "朝阳区卫生健康委员会"},
+		{"a bureau speaking of itself", "2021年海宁市工作总结\n2021年，我局坚持以人民健康为中心。\n一、主要成效\n1.做好防控。\n", "海宁市卫生健康局"},
+		{"a hospital's plan is not the authority's", "2021年湖州市中心医院卫生健康工作要点\n一、重点工作\n1.做好防控。\n", ""},
+		{"no year, no authority", "湖州市卫生健康工作要点\n一、重点工作\n1.做好防控。\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse("meta.txt", tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Issuer != tt.issuer {
+				t.Errorf("issuer %q (%+v), want %q", doc.Issuer, doc.Provenance["issuer"], tt.issuer)
+			}
+			if tt.issuer != "" && doc.Provenance["issuer"].From != FromAuthority {
+				t.Errorf("issuer from %+v, want %q", doc.Provenance["issuer"], FromAuthority)
 			}
 		})
 	}

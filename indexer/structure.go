@@ -156,6 +156,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 		p.LeadOffices, p.SupportOffices = offices(b.text)
 		doc.Provisions = append(doc.Provisions, p)
 	}
+	implyIssuer(&doc)
 	return doc, nil
 }
 

@@ -77,6 +77,10 @@ const (
 	FromBody      = "body"           // a cue in the text: 健康温州, 来锡人员, 全市, 2021年是…
 	FromDate      = "date"           // the year of the document's date
 	FromFileName  = "file name"
+	// FromAuthority is the health authority of the document's place and
+	// year, for a document of the place's own health work that does not
+	// sign itself (see impliedIssuer).
+	FromAuthority = "place authority"
 )
 
 // Part is a section of a document with its own year and kind.
