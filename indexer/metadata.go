@@ -635,7 +635,7 @@ func cutAny(s, seps string) (before, after string, ok bool) {
 
 // titleJunkRe matches what reposting sites add to a title: 【完整版】,
 // (全文), 范文, 精选.
-var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|[0-9一二三四五六七八九十]+篇)+$`)
+var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|汇编|合集|大全|集锦|通用|[0-9一二三四五六七八九十]+篇)+$`)
 
 // tidyTitle tidies a title line and drops a reposting site's additions.
 func tidyTitle(s string) string {

@@ -417,6 +417,7 @@ func TestTitleFromPage(t *testing.T) {
 		{"a page title that is no title", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "首页_卫生健康委员会"}, "page"},
 		{"only separators", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "__"}, "page"},
 		{"title ending in 范文", "区卫生健康局2021年度工作总结范文\n一、工作总结\n（一）推进医共体建设。\n", nil, "区卫生健康局2021年度工作总结"},
+		{"a compilation's title", "卫生健康局2023年工作总结汇编(5篇)\n一、工作总结\n（一）推进医共体建设。\n", nil, "卫生健康局2023年工作总结"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
