@@ -57,7 +57,7 @@ func (e FileError) Error() string {
 func (e FileError) Unwrap() error { return e.Err }
 
 // LoadCorpus reads every document file under the root of fsys (.txt,
-// .html, .htm, .pdf, .docx, .doc, .wps; sub-folders included, in lexical
+// .html, .htm, .mht, .mhtml, .pdf, .docx, .doc, .wps; sub-folders included, in lexical
 // order), decodes and parses it and applies the
 // manifest (manifest.jsonl at the root, optional). A file that fails is
 // skipped with a FileError and loading goes on; so is a bad manifest, whose

@@ -375,7 +375,7 @@ func (s *Server) openAPIPaths() obj {
 			"post": obj{
 				"summary": "Add a document.",
 				"description": fmt.Sprintf("Upload a document as multipart field %q, or as the raw body (name in ?name=): "+
-					"text (UTF-8 or GB18030/GBK), a web page saved from a site (its chrome dropped, its metadata table read), "+
+					"text (UTF-8 or GB18030/GBK), a web page saved from a site as HTML or as one file (MHTML; its chrome dropped, its metadata table read), "+
 					"PDF with a text layer, DOCX, DOC or WPS; the format is told from the content. "+
 					"Files up to %d bytes. The same content uploaded again replaces the earlier copy (200, replaced: true) instead of adding one. "+
 					"A scanned PDF (no_text_layer), a damaged file (corrupt_file), an image or archive (binary_file) "+

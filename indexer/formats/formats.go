@@ -22,7 +22,7 @@ import (
 
 // Extracted is what a reader recovers from a file.
 type Extracted struct {
-	// Format is "text", "html", "pdf", "docx", "doc" or "wps".
+	// Format is "text", "html", "mhtml", "pdf", "docx", "doc" or "wps".
 	Format string
 	// Text is UTF-8 plain text, one paragraph per line, "\n" line ends.
 	Text string
@@ -75,7 +75,7 @@ const (
 
 // Readers are the readers Read tries, in order: binary formats with a
 // magic number first, then markup, then plain text, which takes anything.
-var Readers = []Reader{PDF{}, DOCX{}, DOC{}, HTML{}, Text{}}
+var Readers = []Reader{PDF{}, DOCX{}, DOC{}, MHTML{}, HTML{}, Text{}}
 
 // Read detects the format of data from its content and reads it. Errors
 // name the file and say what was wrong; they wrap ErrEmpty, ErrBinary,
@@ -140,7 +140,7 @@ func hasExt(name string, exts ...string) bool {
 
 // Extensions are the file name extensions of the formats read, for
 // callers that pick document files out of a folder.
-var Extensions = []string{".txt", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps"}
+var Extensions = []string{".txt", ".html", ".htm", ".mht", ".mhtml", ".pdf", ".docx", ".doc", ".wps"}
 
 // HasDocumentExt reports whether name has one of Extensions (any case).
 func HasDocumentExt(name string) bool { return hasExt(name, Extensions...) }

@@ -12,7 +12,7 @@ import { metaForm } from './meta.js';
 import { getToken, onTokenChange, setToken, tokenControl } from './token.js';
 
 /** ACCEPT lists the formats the server reads. */
-const ACCEPT = '.txt,.html,.htm,.pdf,.docx,.doc,.wps';
+const ACCEPT = '.txt,.html,.htm,.mht,.mhtml,.pdf,.docx,.doc,.wps';
 /** PARALLEL is how many files are sent at once. */
 const PARALLEL = 2;
 
@@ -57,7 +57,7 @@ export class UploadPanel {
     this.zone = h('div', { class: 'dropzone' },
       h('p', { class: 'dropzone-text' }, '把文件拖到这里（可一次多个），或 ',
         this.input, h('label', { for: 'upload-input', class: 'button file-button' }, '选择文件')),
-      h('p', { class: 'dropzone-formats muted' }, '支持 .txt .html .htm .pdf .docx .doc .wps'));
+      h('p', { class: 'dropzone-formats muted' }, '支持 .txt .html .htm .mht .pdf .docx .doc .wps'));
     for (const ev of ['dragenter', 'dragover']) {
       this.zone.addEventListener(ev, (e) => {
         if (!hasFiles(e)) return;
