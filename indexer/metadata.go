@@ -684,6 +684,12 @@ func wholeYearType(title, notice string, parts []Part, opening, pubDate string) 
 		}
 	}
 	if whole.Year != 0 {
+		if y := summaryYear(opening); whole.DocType == "工作总结" && yearSrc.From == FromTitle && y == whole.Year-1 {
+			// A sharing site dates a report's title by the year it posted
+			// it (2023年度全市卫生健康工作总结 over 2022年，全市…): the
+			// report's own opening says which year it sums up.
+			whole.Year, yearSrc = y, Source{From: FromBody, Evidence: clip(opening, 20)}
+		}
 		return whole, yearSrc, typeSrc
 	}
 	for para := range strings.SplitSeq(opening, "\n") {
@@ -708,6 +714,21 @@ func wholeYearType(title, notice string, parts []Part, opening, pubDate string) 
 		whole.Year, yearSrc = y, Source{From: FromDate, Evidence: pubDate}
 	}
 	return whole, yearSrc, typeSrc
+}
+
+// summaryYearRe finds the year a report's opening sentence sums up:
+// 2022年，全市卫生健康系统…, 2021年，我局….
+var summaryYearRe = regexp.MustCompile(`^((?:19|20)\d{2})年[,，](?:全市|全县|全区|全省|全州|全旗|全盟|我)`)
+
+// summaryYear returns the year of summaryYearRe in the opening's first
+// paragraph, or 0.
+func summaryYear(opening string) int {
+	first, _, _ := strings.Cut(opening, "\n")
+	if m := summaryYearRe.FindStringSubmatch(analyzers.StripSpaces(firstRunes(first, 40))); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return y
+	}
+	return 0
 }
 
 // eraYearRe finds a year an opening names by an event rather than by its

@@ -169,6 +169,18 @@ func TestInferredMeta(t *testing.T) {
 			from: map[string]string{"year": FromBody, "province": FromTitle},
 		},
 		{
+			name: "a repost's title dated by its posting year",
+			text: "2023年度嘉兴市卫生健康工作总结\n2022年，全市卫生健康系统紧紧围绕中心工作。\n一、主要成效\n1.做好防控。\n",
+			city: "嘉兴市", province: "浙江省", level: "市级", issuer: "嘉兴市卫生健康委员会", docType: "工作总结", year: 2022,
+			from: map[string]string{"year": FromBody},
+		},
+		{
+			name: "a report's title and opening agree",
+			text: "2022年度嘉兴市卫生健康工作总结\n2022年，全市卫生健康系统紧紧围绕中心工作。\n一、主要成效\n1.做好防控。\n",
+			city: "嘉兴市", province: "浙江省", level: "市级", issuer: "嘉兴市卫生健康委员会", docType: "工作总结", year: 2022,
+			from: map[string]string{"year": FromTitle},
+		},
+		{
 			name: "other places in the body do not move the document",
 			text: "2021年嘉兴市卫生健康工作要点\n一、对口支援\n1.做好对口支援阿克苏地区和四川省木里县工作，深化与上海市合作。\n",
 			city: "嘉兴市", province: "浙江省", level: "市级", issuer: "嘉兴市卫生健康委员会", docType: "工作要点", year: 2021,
