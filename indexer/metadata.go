@@ -114,6 +114,16 @@ func isDateLine(line string) bool {
 	return m != nil && m[0] == 0 && m[1] == len(t)
 }
 
+// citedRe matches a cited title: 《…》.
+var citedRe = regexp.MustCompile(`《[^《》]*》`)
+
+// isWrapper reports whether a line is the notice that issues the document
+// (关于印发…的通知, 现将…印发给你们). What it says inside a cited title does
+// not count: 根据《…关于印发…的通知》精神，现提出… opens the document itself.
+func isWrapper(line string) bool {
+	return wrapperRe.MatchString(citedRe.ReplaceAllString(line, "《》"))
+}
+
 // isFrontLine reports whether a line belongs to the matter around the
 // document rather than to it: the wrapping notice, its addressees, the
 // letterhead, the signature, date and document number.
@@ -121,7 +131,7 @@ func isFrontLine(line string) bool {
 	t := analyzers.StripSpaces(line)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	switch {
-	case wrapperRe.MatchString(t), isIssuerLine(t), isDateLine(t):
+	case isWrapper(t), isIssuerLine(t), isDateLine(t):
 		return true
 	case strings.HasSuffix(t, "文件") && utf8.RuneCountInString(t) <= 24:
 		return true
@@ -195,7 +205,7 @@ func extractMeta(in metaInput) docMeta {
 			if name := strings.TrimSuffix(t, "文件"); isIssuerLine(name) {
 				header = name
 			}
-		case wrapperRe.MatchString(t):
+		case isWrapper(t):
 			notice = append(notice, t)
 		}
 	}
@@ -281,6 +291,13 @@ func extractMeta(in metaInput) docMeta {
 			}
 		}
 	}
+	if !found && md.City == "" {
+		// No place of its own, but the province it works in: the level
+		// stays the one its text speaks at (全市), not the province's.
+		if pp, ok := bodyProvince(g, in.body); ok {
+			md.set("province", &md.Province, pp.province, pp.src)
+		}
+	}
 	if md.Level == "" {
 		if lv := levelName(hint); lv != "" {
 			md.set("level", &md.Level, lv, Source{From: FromBody, Evidence: clip(lead, 30)})
@@ -299,6 +316,13 @@ func extractMeta(in metaInput) docMeta {
 				}
 			}
 		}
+	}
+	if office := strings.TrimSuffix(md.Issuer, "办公室"); office != md.Issuer && commissionRe.MatchString(office) {
+		// The commission's general office signs for it (包头市卫生和计划
+		// 生育委员会办公室): as a facet value it is the commission.
+		src := md.Prov["issuer"]
+		src.Evidence = md.Issuer
+		md.set("issuer", &md.Issuer, office, src)
 	}
 	if full := fullIssuer(g, md.Issuer, p, found); full != md.Issuer {
 		src := md.Prov["issuer"]
@@ -328,7 +352,7 @@ func extractMeta(in metaInput) docMeta {
 		md.set("doc_number", &md.DocNumber, n, Source{From: FromTable, Evidence: in.fields["文号"]})
 	} else {
 		for _, line := range append(slices.Clone(in.front), in.title) {
-			if m := docNumberRe.FindString(line); m != "" {
+			if m := ownDocNumber(line); m != "" {
 				md.set("doc_number", &md.DocNumber, analyzers.StripSpaces(m), Source{From: FromNotice, Evidence: clip(line, 40)})
 				break
 			}
@@ -336,6 +360,24 @@ func extractMeta(in metaInput) docMeta {
 	}
 	return md
 }
+
+// ownDocNumber returns the first document number in line that is not
+// another document's: a number in brackets after a cited title
+// (根据《…的通知》(衡卫发〔2018〕36号)精神) is the cited one's.
+func ownDocNumber(line string) string {
+	for _, loc := range docNumberRe.FindAllStringIndex(line, -1) {
+		before := strings.TrimRight(line[:loc[0]], " \t")
+		if strings.HasSuffix(before, "》(") || strings.HasSuffix(before, "》（") || strings.HasSuffix(before, "》") {
+			continue
+		}
+		return line[loc[0]:loc[1]]
+	}
+	return ""
+}
+
+// commissionRe matches a health authority's name ending in its office
+// kind: what a general office (办公室) signs for.
+var commissionRe = regexp.MustCompile(`(?:卫生健康|卫健|卫生计生|卫计|卫生和计划生育)(?:委员会|委|局)$`)
 
 // authorityRe finds a health authority's name in running text.
 var authorityRe = regexp.MustCompile(`\p{Han}{2,12}?(?:卫生健康|卫健|卫生计生|卫计|卫生和计划生育)(?:委员会|委|局)`)
@@ -634,8 +676,8 @@ func cutAny(s, seps string) (before, after string, ok bool) {
 }
 
 // titleJunkRe matches what reposting sites add to a title: 【完整版】,
-// (全文), 范文, 精选.
-var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|汇编|合集|大全|集锦|通用|[0-9一二三四五六七八九十]+篇)+$`)
+// (全文), 范文, 精选, 汇编(5篇), the file's extension (.docx).
+var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|汇编|合集|大全|集锦|通用|材料|[0-9一二三四五六七八九十]+篇|\.(?i:docx?|pdf|wps|txt))+$`)
 
 // tidyTitle tidies a title line and drops a reposting site's additions.
 func tidyTitle(s string) string {

@@ -181,6 +181,22 @@ func TestInferredMeta(t *testing.T) {
 			from: map[string]string{"year": FromTitle},
 		},
 		{
+			name:     "a masked city's province from what the General Secretary said to it",
+			text:     "2022年全市卫生健康工作要点\n深入贯彻习近平总书记来陕考察重要讲话精神，推进健康xx建设。\n一、重点工作\n1.做好防控。\n",
+			province: "陕西省", level: "市级", docType: "工作要点", year: 2022,
+			from: map[string]string{"province": FromBody},
+		},
+		{
+			name:     "a masked county's province, named in full",
+			text:     "县卫健委2023年度工作总结\n2023年，全县深入学习贯彻习近平总书记考察江西重要讲话精神。\n一、主要成效\n1.做好防控。\n",
+			province: "江西省", level: "县级", docType: "工作总结", year: 2023,
+		},
+		{
+			name: "the commission's office signs for it",
+			text: "2017年全市卫生计生工作要点\n一、重点工作\n1.做好防控。\n包头市卫生和计划生育委员会办公室\n2017年3月1日\n",
+			city: "包头市", province: "内蒙古自治区", level: "市级", issuer: "包头市卫生和计划生育委员会", docType: "工作要点", year: 2017,
+		},
+		{
 			name: "other places in the body do not move the document",
 			text: "2021年嘉兴市卫生健康工作要点\n一、对口支援\n1.做好对口支援阿克苏地区和四川省木里县工作，深化与上海市合作。\n",
 			city: "嘉兴市", province: "浙江省", level: "市级", issuer: "嘉兴市卫生健康委员会", docType: "工作要点", year: 2021,
@@ -204,6 +220,21 @@ func TestInferredMeta(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOwnDocNumber checks that a cited document's number is not taken
+// for the document's own.
+func TestOwnDocNumber(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"浙卫发〔2023〕10号", "浙卫发〔2023〕10号"},
+		{"根据《衡阳市卫生计生委关于印发2018年重点工作任务的通知》(衡卫发〔2018〕36号)精神", ""},
+		{"根据《通知》（衡卫发〔2018〕36号），现将本要点（常卫发〔2018〕5号）印发", "常卫发〔2018〕5号"},
+	}
+	for _, tt := range tests {
+		if got := ownDocNumber(tt.line); got != tt.want {
+			t.Errorf("ownDocNumber(%q) = %q, want %q", tt.line, got, tt.want)
+		}
 	}
 }
 

@@ -308,3 +308,39 @@ func bodyMentions(g *gazetteer.Gazetteer, body string, level gazetteer.Level) (p
 	counts = slices.DeleteFunc(counts, func(t tally) bool { return t.n < 2 })
 	return mostCounted(counts)
 }
+
+// leaderCueRe finds the province whose work the General Secretary spoke
+// of, which the genre's opening sentence cites as its guide: 习近平总书记
+// 来陕考察重要讲话精神, 总书记考察江西重要讲话, 总书记对浙江工作的重要
+// 指示. The province is the document's own even where a repost masked
+// every other place name.
+var leaderCueRe = regexp.MustCompile(`总书记[^。，；]{0,6}?(?:(?:来|到)(\p{Han})(?:考察|视察)|(?:考察|视察)(\p{Han}{2,3}?)(?:省|自治区)?(?:重要|时|的)|对(\p{Han}{2,3}?)(?:省|自治区)?工作)`)
+
+// bodyProvince is the province of a document whose text names no place
+// of its own but cites what the General Secretary said to its province
+// (see leaderCueRe); the one cited most, and none on a tie.
+func bodyProvince(g *gazetteer.Gazetteer, body string) (place, bool) {
+	var counts []tally
+	for _, m := range leaderCueRe.FindAllStringSubmatch(body, -1) {
+		var cands []gazetteer.Place
+		switch {
+		case m[1] != "":
+			cands = g.Abbrev(m[1])
+		default:
+			name := m[2] + m[3]
+			if ms := g.Find(name); len(ms) > 0 && ms[0].Start == 0 && ms[0].End == len(name) {
+				cands = ms[0].Places
+			}
+		}
+		var provinces []gazetteer.Place
+		for _, p := range cands {
+			if p.Level == gazetteer.Province {
+				provinces = append(provinces, p)
+			}
+		}
+		if len(provinces) == 1 {
+			counts = addTally(counts, placeOf(provinces[0]), m[0])
+		}
+	}
+	return mostCounted(counts)
+}

@@ -418,6 +418,7 @@ func TestTitleFromPage(t *testing.T) {
 		{"only separators", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "__"}, "page"},
 		{"title ending in 范文", "区卫生健康局2021年度工作总结范文\n一、工作总结\n（一）推进医共体建设。\n", nil, "区卫生健康局2021年度工作总结"},
 		{"a compilation's title", "卫生健康局2023年工作总结汇编(5篇)\n一、工作总结\n（一）推进医共体建设。\n", nil, "卫生健康局2023年工作总结"},
+		{"a shared file's name", "卫生健康局2021年工作总结及2022年工作计划材料.docx\n一、工作总结\n（一）推进医共体建设。\n", nil, "卫生健康局2021年工作总结及2022年工作计划"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

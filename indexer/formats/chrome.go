@@ -50,6 +50,54 @@ var labelRe, labelStartRe = func() (*regexp.Regexp, *regexp.Regexp) {
 	return regexp.MustCompile(expr), regexp.MustCompile(`^[ \t\x{3000}\x{a0}]*` + expr)
 }()
 
+// spacedLabelRe finds a label standing between spaces without a colon, as
+// a metadata table copied from a page as text writes its cells:
+// "组配分类 统计信息 发布机构 丽水市卫生健康委员会". Spaced-out labels
+// (索 引 号) are left to the colon form: without a colon they cannot be
+// told from the value around them.
+var spacedLabels, spacedLabelRe = func() ([]string, *regexp.Regexp) {
+	alts := make([]string, 0, len(labelFields))
+	for label := range labelFields {
+		alts = append(alts, label)
+	}
+	slices.SortFunc(alts, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return alts, regexp.MustCompile(`(?:^|[ \t\x{3000}\x{a0}]+)(` + strings.Join(alts, "|") + `)[ \t\x{3000}\x{a0}]+`)
+}()
+
+// readSpacedLabels reads a colon-less metadata line: it must start with a
+// label and hold at least two, each followed by a value, so that a
+// sentence using a label's word (来源, 名称) is not taken for one.
+func readSpacedLabels(line string, fields map[string]string) bool {
+	if utf8.RuneCountInString(line) > 100 {
+		return false
+	}
+	line = analyzers.TrimSpace(line)
+	// The expression is costly and runs on every line of a text: a line
+	// not starting with a label is let go first.
+	if !slices.ContainsFunc(spacedLabels, func(l string) bool { return strings.HasPrefix(line, l) }) {
+		return false
+	}
+	locs := spacedLabelRe.FindAllStringSubmatchIndex(line, -1)
+	if len(locs) < 2 || locs[0][0] != 0 {
+		return false
+	}
+	for i, loc := range locs {
+		if i+1 < len(locs) && locs[i+1][0] <= loc[1] {
+			return false // a label with no value
+		}
+	}
+	for i, loc := range locs {
+		end := len(line)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		if field := labelFields[line[loc[2]:loc[3]]]; field != "" {
+			setField(fields, field, line[loc[1]:end])
+		}
+	}
+	return true
+}
+
 // ReadLabels records the label: value pairs of a metadata line such as
 // "索 引 号：002482000/2020-12345 主题分类：卫生、体育" into fields, under
 // the fields the labels fill, and reports whether the line was one. It
@@ -60,7 +108,7 @@ func ReadLabels(line string, fields map[string]string) bool {
 	// Every label ends in a colon; most lines have none, and the label
 	// expression is costly, so they are let go before it runs.
 	if !strings.ContainsAny(line, ":：") {
-		return false
+		return readSpacedLabels(line, fields)
 	}
 	n := utf8.RuneCountInString(line)
 	if n > 200 {
