@@ -64,6 +64,7 @@ var bulletRe = regexp.MustCompile(`^(?:[-–•·●▪■◆*][ \t\x{3000}]+|[�
 // lines. Everything else is kept verbatim apart from trimming each line.
 func cleanText(text string) cleaned {
 	c := cleaned{fields: map[string]string{}}
+	text = dropPinyinGlosses(text)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	for _, raw := range strings.Split(text, "\n") {
@@ -189,4 +190,27 @@ func tidy(s string) string {
 // Latin letters, whose word spacing is meaningful).
 func isTight(r rune) bool {
 	return analyzers.IsCJK(r) || r >= '0' && r <= '9' || r < 0x80 && unicode.IsPunct(r) || r == '%' || r == '+'
+}
+
+// toneMarks are the pinyin vowels with a tone mark.
+const toneMarks = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+
+// pinyinGlossRe finds a character followed by its reading in brackets,
+// as some reposting sites gloss characters (医(yī)药卫(wèi)生): the
+// glosses break every word they fall in.
+var pinyinGlossRe = regexp.MustCompile(`(\p{Han})[(（]([a-zü` + toneMarks + `]{1,6})[)）]`)
+
+// dropPinyinGlosses removes the pinyin readings glossed after characters.
+// Only a reading with a tone mark is one: 人工智能(ai) keeps its letters.
+func dropPinyinGlosses(text string) string {
+	if !strings.ContainsAny(text, toneMarks) {
+		return text
+	}
+	return pinyinGlossRe.ReplaceAllStringFunc(text, func(m string) string {
+		sub := pinyinGlossRe.FindStringSubmatch(m)
+		if !strings.ContainsAny(sub[2], toneMarks) {
+			return m
+		}
+		return sub[1]
+	})
 }

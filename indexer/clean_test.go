@@ -112,3 +112,20 @@ func TestChromeLead(t *testing.T) {
 		})
 	}
 }
+
+// TestPinyinGlosses checks that the readings some reposts gloss after
+// characters are removed, and letters in brackets that are no reading kept.
+func TestPinyinGlosses(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"深化医(yī)药卫(wèi)生体制改革", "深化医药卫生体制改革"},
+		{"加强疾控机构（gòu）能力建设", "加强疾控机构能力建设"},
+		{"推进人工智能(ai)应用", "推进人工智能(ai)应用"},
+		{"疾病诊断相关分组(DRG)付费", "疾病诊断相关分组(DRG)付费"},
+		{"(yī)开头没有字", "(yī)开头没有字"},
+	}
+	for _, tt := range tests {
+		if got := dropPinyinGlosses(tt.in); got != tt.want {
+			t.Errorf("dropPinyinGlosses(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -68,10 +68,19 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 			titleAt, first = at, firstNumbered(c.lines, at+1)
 		}
 	}
+	bodyFrom := titleAt + 1
+	titleLines := 1
+	if titleAt < 0 {
+		// A title of another shape than the genre's (重点工作任务及分工)
+		// is known from the notice that quotes it.
+		if at, n := quotedTitleAt(c.lines, first); at >= 0 {
+			titleAt, titleLines, bodyFrom = at, n, at+n
+		}
+	}
 	var front, body []string
 	titleSrc := Source{From: FromTitle}
 	if titleAt >= 0 {
-		title := c.lines[titleAt]
+		title := strings.Join(c.lines[titleAt:titleAt+titleLines], "")
 		// A title broken over two lines (…工作总结及 / 下半年工作计划).
 		if titleAt > 0 && endsWithConnector(c.lines[titleAt-1]) && !isFrontLine(c.lines[titleAt-1]) {
 			titleAt--
@@ -81,7 +90,7 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 		doc.Title = tidyTitle(title)
 		titleSrc.Evidence = title
 	}
-	for i := titleAt + 1; i < len(c.lines); i++ {
+	for i := bodyFrom; i < len(c.lines); i++ {
 		if i < first && isFrontLine(c.lines[i]) {
 			front = append(front, c.lines[i])
 			continue
@@ -228,6 +237,34 @@ func titleAfterOutline(lines []string, first int) int {
 		return -1
 	}
 	return -1
+}
+
+// quotedTitleAt finds, before the first numbered line, the title a notice
+// quotes (现将《…》印发给你们, 关于印发《…》的通知) standing as a line of its
+// own, or broken over two, after the notice: it returns where it starts
+// and how many lines it takes, or -1.
+func quotedTitleAt(lines []string, first int) (at, n int) {
+	for i := 0; i < first; i++ {
+		if !isWrapper(analyzers.StripSpaces(lines[i])) {
+			continue
+		}
+		for _, m := range citedRe.FindAllString(lines[i], -1) {
+			want := analyzers.StripSpaces(strings.TrimSuffix(strings.TrimPrefix(m, "《"), "》"))
+			if utf8.RuneCountInString(want) < 6 {
+				continue
+			}
+			for j := i + 1; j < first; j++ {
+				line := analyzers.StripSpaces(lines[j])
+				if line == want {
+					return j, 1
+				}
+				if j+1 < first && strings.HasPrefix(want, line) && line+analyzers.StripSpaces(lines[j+1]) == want {
+					return j, 2
+				}
+			}
+		}
+	}
+	return -1, 0
 }
 
 // fallbackTitle names a document that has no title line: the title quoted

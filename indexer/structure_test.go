@@ -433,6 +433,30 @@ func TestTitleFromPage(t *testing.T) {
 	}
 }
 
+// A title of another shape than the genre's is known from the notice that
+// quotes it, even broken over two lines, and what stands before it is not
+// a provision.
+func TestQuotedTitle(t *testing.T) {
+	text := "欢迎访问某某经济信息网!\n首页 / 文件汇编/ 正文\n" +
+		"甘肃省人民政府办公厅关于印发甘肃省深化医药卫生体制改革2020年下半年重点工作任务及分工的通知\n" +
+		"各市、自治州人民政府:\n" +
+		"《甘肃省深化医药卫生体制改革2020年下半年重点工作任务及分工》已经省政府同意,现印发给你们,请认真贯彻执行。\n" +
+		"甘肃省人民政府办公厅\n2020年9月20日\n" +
+		"甘肃省深化医药卫生体制改革\n2020年下半年重点工作任务及分工\n" +
+		"2020年下半年全省深化医药卫生体制改革要以人民健康为中心。\n" +
+		"一、加强公共卫生体系建设\n(一)改革完善疾病预防控制体系。加强疾控机构能力建设。\n"
+	doc, err := Parse("gansu.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "甘肃省深化医药卫生体制改革2020年下半年重点工作任务及分工"; doc.Title != want {
+		t.Errorf("title %q, want %q", doc.Title, want)
+	}
+	if first := doc.Provisions[0].Text; !strings.HasPrefix(first, "2020年下半年全省") {
+		t.Errorf("first provision %q, want the opening paragraph", first)
+	}
+}
+
 // A repost's outline of headings before the title is a table of contents:
 // the title after it names the document, and the outline's entries are not
 // provisions.
