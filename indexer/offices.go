@@ -1,0 +1,203 @@
+package indexer
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/policysearch/policysearch/analyzers"
+)
+
+// The offices a provision names as responsible for it, in the forms plans
+// write them: a labelled note (牵头处室：疾控处；配合处室：各相关处室, also
+// 【牵头单位】…, 牵头：…, or 责任单位：… closing the text without
+// brackets), or a sentence (市卫生健康委牵头，市医保局、市财政局配合;
+// 医政医管处负责).
+
+// officeLabelRe finds a label of an office note and says whose: the lead
+// (牵头, 责任, 主责) or the support (配合, 协办, 参与, 协同); 责任领导 names a
+// person, not an office, and is read as no label.
+var officeLabelRe = regexp.MustCompile(`[【\[]?(牵头|责任|主责|配合|协办|参与|协同)(处室|单位|部门|科室|领导)?[】\]]?\s*[:：】\]]?`)
+
+// officeSentenceRe reads a note that says it in a sentence: whose lead
+// (…牵头, …负责) and whose support (…配合, …参与, …协同).
+var officeSentenceRe = regexp.MustCompile(`^(.+?)(?:牵头|负责)(?:[，,；;、]\s*(.+?)(?:配合|参与|协同|协助))?$`)
+
+// officeNameRe matches what an office's name ends in.
+var officeNameRe = regexp.MustCompile(`(?:处|委|局|室|中心|办|科|所|院|部|厅|会|队|站|组|府|团)(?:[(（][^()（）]*[)）])?$`)
+
+// genericOfficeRe matches office lists that name no office.
+var genericOfficeRe = regexp.MustCompile(`^(?:各|其他|有关|相关)\p{Han}{0,4}(?:处室|单位|部门)$`)
+
+// offices returns the lead and supporting offices a provision's text
+// names: in the last bracketed note that names any, else in a labelled
+// clause closing the text. Generic entries (各相关处室) are left out; a
+// name with its own parenthesis, 办公室(对外合作交流处), stays one name.
+func offices(text string) (lead, support []string) {
+	notes := bracketed(text)
+	if tail := closingClause(text); tail != "" {
+		notes = append(notes, tail)
+	}
+	for i := len(notes) - 1; i >= 0; i-- {
+		if lead, support = officeNote(notes[i]); len(lead)+len(support) > 0 {
+			return lead, support
+		}
+	}
+	return nil, nil
+}
+
+// bracketed returns the contents of text's outermost brackets, (…) and
+// （…）, in order.
+func bracketed(text string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range text {
+		switch r {
+		case '(', '（':
+			if depth == 0 {
+				start = i + utf8.RuneLen(r)
+			}
+			depth++
+		case ')', '）':
+			if depth == 1 {
+				out = append(out, text[start:i])
+			}
+			depth = max(0, depth-1)
+		}
+	}
+	return out
+}
+
+// closingClause returns the last clause of text when it starts with an
+// office label (…。责任单位：市卫健委、市医保局), else "".
+func closingClause(text string) string {
+	t := strings.TrimRight(analyzers.TrimSpace(text), "。；;.")
+	if strings.HasSuffix(t, ")") || strings.HasSuffix(t, "）") {
+		return "" // a bracketed note, read as one
+	}
+	i := strings.LastIndexAny(t, "。；;")
+	last := t
+	if i >= 0 {
+		_, size := utf8.DecodeRuneInString(t[i:])
+		last = t[i+size:]
+	}
+	if loc := officeLabelRe.FindStringSubmatchIndex(last); loc != nil && loc[0] == 0 && labelled(last, loc) {
+		return last
+	}
+	return ""
+}
+
+// labelled reports whether the label officeLabelRe found at loc in s is
+// one: a colon or a closing bracket ends it.
+func labelled(s string, loc []int) bool {
+	m := strings.TrimSpace(s[loc[0]:loc[1]])
+	last, _ := utf8.DecodeLastRuneInString(m)
+	return strings.ContainsRune(":：】]", last)
+}
+
+// officeNote reads one note: its labelled clauses, else its sentence.
+func officeNote(note string) (lead, support []string) {
+	note = analyzers.TrimSpace(note)
+	locs := officeLabelRe.FindAllStringSubmatchIndex(note, -1)
+	var starts [][]int
+	for _, loc := range locs {
+		// A label begins a clause: at the start, after a separator, or
+		// in its own brackets (…市卫生健康委【配合单位】…).
+		opens := loc[0] == 0 || strings.ContainsRune("；;，,。 ", lastRune(note[:loc[0]])) || strings.ContainsRune("【[", firstRune(note[loc[0]:]))
+		if labelled(note, loc) && opens {
+			starts = append(starts, loc)
+		}
+	}
+	if len(starts) > 0 && starts[0][0] == 0 {
+		for k, loc := range starts {
+			end := len(note)
+			if k+1 < len(starts) {
+				end = starts[k+1][0]
+			}
+			if loc[4] >= 0 && note[loc[4]:loc[5]] == "领导" {
+				continue // a person, not an office
+			}
+			names := officeNames(strings.TrimRight(note[loc[1]:end], "；;，,。 "))
+			switch note[loc[2]:loc[3]] {
+			case "牵头", "责任", "主责":
+				lead = append(lead, names...)
+			default:
+				support = append(support, names...)
+			}
+		}
+		return lead, support
+	}
+	m := officeSentenceRe.FindStringSubmatch(note)
+	if m == nil {
+		return nil, nil
+	}
+	lead = officeNames(strings.TrimPrefix(strings.TrimPrefix(m[1], "均"), "由"))
+	if m[2] != "" {
+		support = officeNames(m[2])
+	}
+	// A sentence is a note only when what it names are offices: (由
+	// 患者自行负责) is not one.
+	for _, n := range append(append([]string(nil), lead...), support...) {
+		if !officeNameRe.MatchString(n) {
+			return nil, nil
+		}
+	}
+	return lead, support
+}
+
+// lastRune is the last character of s, or 0.
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if r == utf8.RuneError {
+		return 0
+	}
+	return r
+}
+
+// firstRune is the first character of s, or 0.
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return 0
+	}
+	return r
+}
+
+// officeNames splits a list of offices and keeps the named ones.
+func officeNames(list string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, name := range splitTop(list, "、，,") {
+		name = analyzers.TrimSpace(name)
+		for _, suffix := range []string{"等各相关处室", "等相关处室", "等各处室", "等处室", "等单位", "等"} {
+			if strings.HasSuffix(name, suffix) && name != suffix {
+				name = strings.TrimSuffix(name, suffix)
+				break
+			}
+		}
+		if name == "" || genericOfficeRe.MatchString(name) || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, name)
+	}
+	return out
+}
+
+// splitTop splits s at any of seps that stand outside parentheses.
+func splitTop(s, seps string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch {
+		case r == '(' || r == '（':
+			depth++
+		case r == ')' || r == '）':
+			depth--
+		case depth == 0 && strings.ContainsRune(seps, r):
+			out = append(out, s[start:i])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	return append(out, s[start:])
+}
