@@ -55,6 +55,11 @@ func isSharedTitle(line string) bool {
 	return ok && !formats.IsChrome(t) && isTitleLine(line)
 }
 
+// templateJunkRe matches what sharing sites put inside a line of the
+// document: a 【正文】 marker or a serial number before it, and a
+// template's blanks (撰写人：_____ 日期：_____).
+var templateJunkRe = regexp.MustCompile(`^(?:【正文】|编号[:：]\s*\d{6,}\s*)|(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}`)
+
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.
 var bulletRe = regexp.MustCompile(`^(?:[-–•·●▪■◆*][ \t\x{3000}]+|[•●▪■◆][ \t\x{3000}]*)`)
@@ -85,6 +90,7 @@ func cleanText(text string) cleaned {
 			continue
 		}
 		line = analyzers.TrimSpace(chromeLead(bulletRe.ReplaceAllString(line, "")))
+		line = analyzers.TrimSpace(templateJunkRe.ReplaceAllString(line, ""))
 		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) && !isSharedTitle(line) {
 			continue
 		}

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -127,5 +128,45 @@ func TestPinyinGlosses(t *testing.T) {
 		if got := dropPinyinGlosses(tt.in); got != tt.want {
 			t.Errorf("dropPinyinGlosses(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestSharingSiteFurniture checks that the furniture of document-sharing
+// sites, seen on pages of the genre, does not reach the text, while the
+// document's own lines around it stay.
+func TestSharingSiteFurniture(t *testing.T) {
+	junk := []string{
+		"返回 下载 相关 举报",
+		"卫生健康局2022年工作总结范文.docx_第1页",
+		"1、下载文档前请自行甄别文档内容的完整性,平台不提供额外的编辑、内容补充、找答案等附加服务。",
+		"版权说明:本文档由用户提供并上传,收益归属内容提供方,若内容存在侵权,请进行举报或认领",
+		"文档简介",
+		"爱习作提供的卫生健康工作总结(精选15篇),经过用心整理,希望能对您有所帮助。",
+		"时间:2024-01-13 10:13:18 作者:雁落霞 工作总结",
+		"2024/09/16总结精选",
+		"热点关注hot attention",
+		"卫生健康工作总结 篇1",
+		"第2篇",
+		"微信公众号",
+	}
+	keep := []string{
+		"2022年卫生健康工作总结",
+		"一、推进分级诊疗",
+		"1.实施DRG付费改革。",
+		"时间紧、任务重，全系统攻坚克难。",
+	}
+	c := cleanText(strings.Join(append(append([]string{}, junk...), keep...), "\n") + "\n【正文】撰写人: ______ 日 期: ______ 2022年，全区卫生健康工作取得新进展。\n")
+	for _, j := range junk {
+		if slices.Contains(c.lines, j) {
+			t.Errorf("furniture kept: %q", j)
+		}
+	}
+	for _, k := range keep {
+		if !slices.Contains(c.lines, k) {
+			t.Errorf("document line dropped: %q", k)
+		}
+	}
+	if last := c.lines[len(c.lines)-1]; last != "2022年，全区卫生健康工作取得新进展。" {
+		t.Errorf("template junk left in %q", last)
 	}
 }
