@@ -59,8 +59,18 @@ func docTypeOf(s string) string {
 	return ""
 }
 
-// yearOf returns the first year (19xx/20xx followed by 年) in s, or 0.
+// yearRangeRe finds a span of years (2023—2025年, 2021-2025年).
+var yearRangeRe = regexp.MustCompile(`((?:19|20)\d{2})\s*(?:年)?\s*[—–－~～-]+\s*(?:19|20)\d{2}\s*年`)
+
+// yearOf returns the first year (19xx/20xx followed by 年) in s, or 0; of
+// a span of years (三年行动计划(2023—2025年)), its first.
 func yearOf(s string) int {
+	r := yearRangeRe.FindStringSubmatchIndex(s)
+	y := yearRe.FindStringSubmatchIndex(s)
+	if r != nil && (y == nil || r[0] <= y[0]) {
+		v, _ := strconv.Atoi(s[r[2]:r[3]])
+		return v
+	}
 	if m := yearRe.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		return y

@@ -235,6 +235,27 @@ func TestInferredMeta(t *testing.T) {
 	}
 }
 
+// TestYearOf checks the year a title or notice names, and the first of a
+// span of years.
+func TestYearOf(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"2022年全市卫生健康工作要点", 2022},
+		{"2022年工作总结和2023年工作计划", 2022},
+		{"新乡市公共卫生体系建设三年行动计划(2023—2025年)", 2023},
+		{"2021-2025年全市卫生健康发展规划", 2021},
+		{"2023年1-6月工作总结", 2023},
+		{"卫生健康工作总结", 0},
+	}
+	for _, tt := range tests {
+		if got := yearOf(tt.in); got != tt.want {
+			t.Errorf("yearOf(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestOwnDocNumber checks that a cited document's number is not taken
 // for the document's own.
 func TestOwnDocNumber(t *testing.T) {
