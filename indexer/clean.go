@@ -56,9 +56,10 @@ func isSharedTitle(line string) bool {
 }
 
 // templateJunkRe matches what sharing sites put inside a line of the
-// document: a 【正文】 marker or a serial number before it, and a
-// template's blanks (撰写人：_____ 日期：_____).
-var templateJunkRe = regexp.MustCompile(`^(?:【正文】|编号[:：]\s*\d{6,}\s*)|(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}`)
+// document: a 【正文】 marker or a serial number before it, a byline run
+// on after it (…工作规划投稿人:佚名发布时间:2011/9/1), and a template's
+// blanks (撰写人：_____ 日期：_____).
+var templateJunkRe = regexp.MustCompile(`^(?:【正文】|编号[:：]\s*\d{6,}\s*)|(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}|\s*投稿人[:：].{0,40}$`)
 
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.

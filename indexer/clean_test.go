@@ -148,6 +148,8 @@ func TestSharingSiteFurniture(t *testing.T) {
 		"卫生健康工作总结 篇1",
 		"第2篇",
 		"微信公众号",
+		"首页 -> 政务公开 -> 法定主动公开内容 -> 规划信息 -> 专项规划",
+		"您所在当前位置:首页 > 政务公开",
 	}
 	keep := []string{
 		"2022年卫生健康工作总结",
@@ -155,7 +157,10 @@ func TestSharingSiteFurniture(t *testing.T) {
 		"1.实施DRG付费改革。",
 		"时间紧、任务重，全系统攻坚克难。",
 	}
-	c := cleanText(strings.Join(append(append([]string{}, junk...), keep...), "\n") + "\n【正文】撰写人: ______ 日 期: ______ 2022年，全区卫生健康工作取得新进展。\n")
+	c := cleanText(strings.Join(append(append([]string{}, junk...), keep...), "\n") + "\n2012年妇幼保健工作规划投稿人:佚名发布时间:2011/9/1\n【正文】撰写人: ______ 日 期: ______ 2022年，全区卫生健康工作取得新进展。\n")
+	if !slices.Contains(c.lines, "2012年妇幼保健工作规划") {
+		t.Errorf("title with a byline run on not kept alone: %q", c.lines)
+	}
 	for _, j := range junk {
 		if slices.Contains(c.lines, j) {
 			t.Errorf("furniture kept: %q", j)

@@ -26,8 +26,13 @@ var (
 	// where a title drops the 年).
 	yearRe = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d{2})\s*(?:年|工作|上半年|下半年|度)`)
 	// titleRe matches the document's own title line: a work-plan or report
-	// title, not the notice (关于印发…的通知) that wraps it.
-	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结)$`)
+	// title, or one of the kindred plans a corpus of the genre also holds
+	// (规划, 实施方案, 行动计划, 实施意见, 重点工作任务及分工), not the notice
+	// (关于印发…的通知) that wraps it.
+	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结|规划|实施方案|行动方案|行动计划|实施意见|工作任务|任务分工|任务及分工)(?:[(（](?:19|20)\d{2}\s*[—–－~～-]+\s*(?:19|20)\d{2}\s*年?[)）])?$`)
+	// otherKindRe matches the title of a kindred plan, which is not a
+	// report whatever its opening recounts.
+	otherKindRe = regexp.MustCompile(`(?:规划|方案|行动计划|意见|工作任务|分工)(?:[(（][^()（）]*[)）])?$`)
 	// wrapperRe matches the lines of the notice that wraps a document.
 	wrapperRe = regexp.MustCompile(`关于印发|的通知$|^现将|印发给你们|^经.{0,10}(?:研究|同意)`)
 	// cityIssuerRe finds a city named in an issuer or title, 某某市卫生…
@@ -636,7 +641,7 @@ func wholeYearType(title, notice string, parts []Part, opening, pubDate string) 
 	case len(parts) > 0 && parts[0].DocType != "":
 		whole.DocType, typeSrc = parts[0].DocType, Source{From: FromHeading, Evidence: parts[0].Heading}
 	}
-	if whole.DocType == "" {
+	if whole.DocType == "" && !otherKindRe.MatchString(analyzers.StripSpaces(title)) {
 		if cues := reportCues(opening); len(cues) >= 3 {
 			whole.DocType, typeSrc = "工作总结", Source{From: FromBody, Evidence: strings.Join(cues, "、")}
 		}
@@ -828,7 +833,8 @@ func impliedIssuer(d *Document) (string, Source) {
 		}
 		lead += "\n" + strings.Join(p.HeadingPath, "\n") + "\n" + p.Text
 	}
-	if d.Year == 0 || d.DocType == "" || institutionRe.MatchString(d.Title) {
+	if d.Year == 0 || d.DocType == "" || institutionRe.MatchString(d.Title) || otherKindRe.MatchString(analyzers.StripSpaces(d.Title)) {
+		// A kindred plan (规划, 行动计划) is as often the government's.
 		return "", Source{}
 	}
 	m := ownWorkRe.FindString(lead)

@@ -283,6 +283,7 @@ func TestImpliedIssuer(t *testing.T) {
 		{"a bureau speaking of itself", "2021年海宁市工作总结\n2021年，我局坚持以人民健康为中心。\n一、主要成效\n1.做好防控。\n", "海宁市卫生健康局"},
 		{"a hospital's plan is not the authority's", "2021年湖州市中心医院卫生健康工作要点\n一、重点工作\n1.做好防控。\n", ""},
 		{"no year, no authority", "湖州市卫生健康工作要点\n一、重点工作\n1.做好防控。\n", ""},
+		{"a kindred plan is as often the government's", "湖州市公共卫生体系建设三年行动计划(2023—2025年)\n全市卫生健康工作以人民为中心。\n一、重点工作\n1.做好防控。\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

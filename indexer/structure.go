@@ -81,8 +81,9 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 	titleSrc := Source{From: FromTitle}
 	if titleAt >= 0 {
 		title := strings.Join(c.lines[titleAt:titleAt+titleLines], "")
-		// A title broken over two lines (…工作总结及 / 下半年工作计划).
-		if titleAt > 0 && endsWithConnector(c.lines[titleAt-1]) && !isFrontLine(c.lines[titleAt-1]) {
+		// A title broken over two lines (…工作总结及 / 下半年工作计划, or as
+		// the notice quotes it whole).
+		if prev := c.lines[max(0, titleAt-1)]; titleAt > 0 && !isFrontLine(prev) && (endsWithConnector(prev) || quotes(c.lines[:titleAt-1], prev+title)) {
 			titleAt--
 			title = c.lines[titleAt] + title
 		}
@@ -237,6 +238,17 @@ func titleAfterOutline(lines []string, first int) int {
 		return -1
 	}
 	return -1
+}
+
+// quotes reports whether one of lines cites title: 《title》.
+func quotes(lines []string, title string) bool {
+	want := "《" + analyzers.StripSpaces(title) + "》"
+	for _, l := range lines {
+		if strings.Contains(analyzers.StripSpaces(l), want) {
+			return true
+		}
+	}
+	return false
 }
 
 // quotedTitleAt finds, before the first numbered line, the title a notice

@@ -418,6 +418,7 @@ func TestTitleFromPage(t *testing.T) {
 		{"only separators", "一、工作总结\n（一）推进医共体建设。\n", map[string]string{"页面标题": "__"}, "page"},
 		{"title ending in 范文", "区卫生健康局2021年度工作总结范文\n一、工作总结\n（一）推进医共体建设。\n", nil, "区卫生健康局2021年度工作总结"},
 		{"a compilation's title", "卫生健康局2023年工作总结汇编(5篇)\n一、工作总结\n（一）推进医共体建设。\n", nil, "卫生健康局2023年工作总结"},
+		{"a kindred plan", "首页 -> 政务公开 -> 规划信息\n沈阳市“十四五”卫生健康事业发展规划\n“十四五”时期是全面建设的关键时期。\n一、发展基础\n（一）成效显著。\n", nil, "沈阳市“十四五”卫生健康事业发展规划"},
 		{"a shared file's name", "卫生健康局2021年工作总结及2022年工作计划材料.docx\n一、工作总结\n（一）推进医共体建设。\n", nil, "卫生健康局2021年工作总结及2022年工作计划"},
 	}
 	for _, tt := range tests {

@@ -142,7 +142,9 @@ func ReadLabels(line string, fields map[string]string) bool {
 // print tools, share buttons, site footers, uploader lines of aggregator
 // sites, previous/next links, related-link headings, advertisements.
 var chromeRes = []prefiltered{
-	newPrefiltered(`^(当前位置|您现在的位置|您当前的位置|您的位置|所在位置|当前的位置)`),
+	newPrefiltered(`^(当前位置|您现在的位置|您当前的位置|您的位置|所在位置|当前的位置|您所在(?:的)?(?:当前)?位置)`),
+	newPrefiltered(`^首页\s*(?:->|>|»|›|/|＞)`),
+	newPrefiltered(`^(?:投稿人|作者)[:：].{0,20}(?:发布时间|来源)[:：]`),
 	newPrefiltered(`字体大小|字号[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]|^[【\[]?\s*字体[:：]`),
 	newPrefiltered(`打印本页|打印此页|打印文章|关闭窗口|关闭本页|【\s*(打印|关闭|收藏|返回顶部)\s*】`),
 	newPrefiltered(`分享到|扫一扫|手机扫描|在手机打开|微信扫码`),
