@@ -56,10 +56,11 @@ func isSharedTitle(line string) bool {
 }
 
 // templateJunkRe matches what sharing sites put inside a line of the
-// document: a 【正文】 marker or a serial number before it, a byline run
-// on after it (…工作规划投稿人:佚名发布时间:2011/9/1), and a template's
+// document: a 【正文】 marker, a serial number or an editor's byline
+// before it, a byline run on after it (…工作规划投稿人:佚名发布时间:
+// 2011/9/1), a page preview's marker (…工作总结_第1页) and a template's
 // blanks (撰写人：_____ 日期：_____).
-var templateJunkRe = regexp.MustCompile(`^(?:【正文】|编号[:：]\s*\d{6,}\s*)|(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}|\s*投稿人[:：].{0,40}$`)
+var templateJunkRe = regexp.MustCompile(`^(?:【正文】|编号[:：]\s*\d{6,}\s*)|(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}|\s*投稿人[:：].{0,40}$|[^_\s]{2,60}_第\d+页|^编辑[:：]\S{0,10}?\s*\d{4}-\d{1,2}-\d{1,2}\s*`)
 
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.

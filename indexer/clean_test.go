@@ -150,6 +150,10 @@ func TestSharingSiteFurniture(t *testing.T) {
 		"微信公众号",
 		"首页 -> 政务公开 -> 法定主动公开内容 -> 规划信息 -> 专项规划",
 		"您所在当前位置:首页 > 政务公开",
+		"(一)指导思想…………………………………………………… 8",
+		"目录/提纲:……",
+		"内容预览:",
+		"简介:写写帮文库小编为你整理了多篇相关的《2011年卫生局关于计生工作汇报材料》",
 	}
 	keep := []string{
 		"2022年卫生健康工作总结",
@@ -158,6 +162,9 @@ func TestSharingSiteFurniture(t *testing.T) {
 		"时间紧、任务重，全系统攻坚克难。",
 	}
 	c := cleanText(strings.Join(append(append([]string{}, junk...), keep...), "\n") + "\n2012年妇幼保健工作规划投稿人:佚名发布时间:2011/9/1\n【正文】撰写人: ______ 日 期: ______ 2022年，全区卫生健康工作取得新进展。\n")
+	if c := cleanText("乡镇政府2016年公共卫生工作总结_第1页乡镇政府2016年公共卫生工作总结，全镇扎实推进。\n编辑:丶蓶一2017-11-24 2019年健康促进与教育工作要点\n"); !slices.Equal(c.lines, []string{"乡镇政府2016年公共卫生工作总结，全镇扎实推进。", "2019年健康促进与教育工作要点"}) {
+		t.Errorf("page marker or byline left: %q", c.lines)
+	}
 	if !slices.Contains(c.lines, "2012年妇幼保健工作规划") {
 		t.Errorf("title with a byline run on not kept alone: %q", c.lines)
 	}
