@@ -55,12 +55,33 @@ func isSharedTitle(line string) bool {
 	return ok && !formats.IsChrome(t) && isTitleLine(line)
 }
 
-// templateJunkRe matches what sharing sites put inside a line of the
-// document: a 【正文】 marker, a serial number or an editor's byline
-// before it, a byline run on after it (…工作规划投稿人:佚名发布时间:
-// 2011/9/1), a page preview's marker (…工作总结_第1页) and a template's
-// blanks (撰写人：_____ 日期：_____).
-var templateJunkRe = regexp.MustCompile(`^(?:【正文】|编号[:：]\s*\d{6,}\s*)|(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}|\s*投稿人[:：].{0,40}$|[^_\s]{2,60}_第\d+页|^编辑[:：]\S{0,10}?\s*\d{4}-\d{1,2}-\d{1,2}\s*`)
+// templateJunk are what sharing sites put inside a line of the document,
+// each with a literal that a line must hold for the expression to run: a
+// 【正文】 marker, a serial number or an editor's byline before it, a
+// byline run on after it (…工作规划投稿人:佚名发布时间:2011/9/1), a page
+// preview's marker (…工作总结_第1页) and a template's blanks (撰写人：_____
+// 日期：_____).
+var templateJunk = []struct {
+	literal string
+	re      *regexp.Regexp
+}{
+	{"【正文】", regexp.MustCompile(`^【正文】`)},
+	{"编号", regexp.MustCompile(`^编号[:：]\s*\d{6,}\s*`)},
+	{"编辑", regexp.MustCompile(`^编辑[:：]\S{0,10}?\s*\d{4}-\d{1,2}-\d{1,2}\s*`)},
+	{"投稿人", regexp.MustCompile(`\s*投稿人[:：].{0,40}$`)},
+	{"_第", regexp.MustCompile(`[^_\s]{2,60}_第\d+页`)},
+	{"___", regexp.MustCompile(`(?:撰写人|编写人|日\s*期)[:：]\s*_{3,}`)},
+}
+
+// dropTemplateJunk removes templateJunk from a line.
+func dropTemplateJunk(line string) string {
+	for _, j := range templateJunk {
+		if strings.Contains(line, j.literal) {
+			line = analyzers.TrimSpace(j.re.ReplaceAllString(line, ""))
+		}
+	}
+	return line
+}
 
 // bulletRe matches a list bullet at the start of a line; "-" counts only
 // when followed by white space so that "-1" style text is left alone.
@@ -92,7 +113,7 @@ func cleanText(text string) cleaned {
 			continue
 		}
 		line = analyzers.TrimSpace(chromeLead(bulletRe.ReplaceAllString(line, "")))
-		line = analyzers.TrimSpace(templateJunkRe.ReplaceAllString(line, ""))
+		line = dropTemplateJunk(line)
 		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) && !isSharedTitle(line) {
 			continue
 		}
@@ -211,6 +232,12 @@ var pinyinGlossRe = regexp.MustCompile(`(\p{Han})[(（]([a-zü` + toneMarks + `]
 // dropPinyinGlosses removes the pinyin readings glossed after characters.
 // Only a reading with a tone mark is one: 人工智能(ai) keeps its letters.
 func dropPinyinGlosses(text string) string {
+	// The marked vowels' UTF-8 encodings begin with one of these bytes,
+	// which no Chinese character's does: a text without them is let go
+	// at the speed of a byte search.
+	if strings.IndexByte(text, 0xc3) < 0 && strings.IndexByte(text, 0xc4) < 0 && strings.IndexByte(text, 0xc5) < 0 && strings.IndexByte(text, 0xc7) < 0 {
+		return text
+	}
 	if !strings.ContainsAny(text, toneMarks) {
 		return text
 	}

@@ -141,7 +141,10 @@ var citedRe = regexp.MustCompile(`《[^《》]*》`)
 // (关于印发…的通知, 现将…印发给你们). What it says inside a cited title does
 // not count: 根据《…关于印发…的通知》精神，现提出… opens the document itself.
 func isWrapper(line string) bool {
-	return wrapperRe.MatchString(citedRe.ReplaceAllString(line, "《》"))
+	if strings.Contains(line, "《") {
+		line = citedRe.ReplaceAllString(line, "《》")
+	}
+	return wrapperRe.MatchString(line)
 }
 
 // isFrontLine reports whether a line belongs to the matter around the

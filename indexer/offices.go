@@ -34,6 +34,9 @@ var genericOfficeRe = regexp.MustCompile(`^(?:各|其他|有关|相关)\p{Han}{0
 // clause closing the text. Generic entries (各相关处室) are left out; a
 // name with its own parenthesis, 办公室(对外合作交流处), stays one name.
 func offices(text string) (lead, support []string) {
+	if !mentionsOffice(text) {
+		return nil, nil
+	}
 	notes := bracketed(text)
 	if tail := closingClause(text); tail != "" {
 		notes = append(notes, tail)
@@ -44,6 +47,20 @@ func offices(text string) (lead, support []string) {
 		}
 	}
 	return nil, nil
+}
+
+// officeWords are what every office note holds, one of them at least.
+var officeWords = []string{"牵头", "责任", "主责", "配合", "协办", "参与", "协同", "负责"}
+
+// mentionsOffice reports whether text may hold an office note: most
+// provisions hold none, and the expressions are let go for them.
+func mentionsOffice(text string) bool {
+	for _, w := range officeWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // bracketed returns the contents of text's outermost brackets, (…) and

@@ -167,18 +167,31 @@ var chromeRes = []prefiltered{
 	newPrefiltered(`^-$|^\d{1,3}\s*/\s*\d{1,3}$|^第\s*\d+\s*页\s*[/／]?\s*共\s*\d+\s*页$`),
 	// More of the sharing sites' furniture: toolbars, preview and
 	// copyright notices, the "compiled for you" blurb, bylines, a date
-	// over the column, column names with their English, and the markers
-	// between the pieces of a compilation (卫生健康工作总结 篇1, 第2篇).
+	// over the column, and the markers between the pieces of a
+	// compilation (卫生健康工作总结 篇1, 第2篇). Each begins with few
+	// characters, so that the prefilter lets most lines go without it.
 	newPrefiltered(`^(?:返回\s*)?下载\s*相关\s*举报|^(?:文档简介|资源描述|微信公众号|官方微信|官方微博|设为首页)`),
-	newPrefiltered(`下载文档前请自行甄别|仅部分预览|如文档侵犯您的权益|人工客服工作时间|本文档由用户提供并上传|收益归属内容提供方`),
-	newPrefiltered(`经过用心整理|希望(?:能)?对(?:您|你|大家)有所帮助|供大家选择参考|小编为大家整理`),
+	newPrefiltered(`下载文档前请自行甄别`),
+	newPrefiltered(`仅部分预览`),
+	newPrefiltered(`如文档侵犯您的权益`),
+	newPrefiltered(`人工客服工作时间`),
+	newPrefiltered(`本文档由用户提供并上传`),
+	newPrefiltered(`收益归属内容提供方`),
+	newPrefiltered(`经过用心整理`),
+	newPrefiltered(`希望能?对(?:您|你|大家)有所帮助`),
+	newPrefiltered(`供大家选择参考|小编为大家整理`),
 	newPrefiltered(`^(?:时间|日期|更新时间|更新日期)[:：]\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}`),
 	newPrefiltered(`^\d{4}/\d{1,2}/\d{1,2}\p{Han}{0,6}$`),
-	newPrefiltered(`^\p{Han}{2,8}\s*(?:[a-z]+(?: [a-z]+)+|[A-Z]+(?: [A-Z]+)+)$`),
 	newPrefiltered(`\.(?i:docx?|pdf|wps|txt)_第\d+页$`),
-	newPrefiltered(`(?:…{2,}|\.{6,}|·{6,})\s*\d{0,4}$|^目\s*录(?:/提纲)?[:：]?…*$|^内容预览[:：]?$`),
+	// Leaders of a table of contents, each its own expression so that its
+	// literal start is searched for directly.
+	newPrefiltered(`\.{6,}\s*\d{0,4}$`),
+	newPrefiltered(`…{3,}\s*\d{0,4}$`),
+	newPrefiltered(`·{6,}\s*\d{0,4}$`),
+	newPrefiltered(`^目\s*录(?:/提纲)?[:：]?…*$|^内容预览[:：]?$`),
 	newPrefiltered(`^简介[:：].{0,20}(?:小编|整理)|小编为(?:你|您|大家)整理`),
-	newPrefiltered(`^第[0-9一二三四五六七八九十]+篇$|^\p{Han}[^。，；]{1,40}\s篇\s*[0-9一二三四五六七八九十]+$`),
+	newPrefiltered(`^第[0-9一二三四五六七八九十]+篇$`),
+	newPrefiltered(`篇\s*[0-9一二三四五六七八九十]{1,2}$`),
 }
 
 // buttonWords are the words of toolbar lines such as "关闭 打印": a line
