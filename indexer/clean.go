@@ -95,9 +95,12 @@ func cleanText(text string) cleaned {
 	text = dropPinyinGlosses(text)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	for _, raw := range strings.Split(text, "\n") {
+	for n, raw := range strings.Split(text, "\n") {
 		line := analyzers.TrimSpace(raw)
 		if line == "" {
+			continue
+		}
+		if n < spamHead && isSpam(line) {
 			continue
 		}
 		if isTableRow(line) {
@@ -248,4 +251,27 @@ func dropPinyinGlosses(text string) string {
 		}
 		return sub[1]
 	})
+}
+
+// spamHead is how many lines from a page's top are checked for spam:
+// pages of a hacked or careless site carry a line of injected keywords
+// above the document, never inside it.
+const spamHead = 20
+
+// spamWords are words of the keyword spam injected into pages (adult
+// video titles), which no health-policy text holds three of.
+var spamWords = []string{"无码", "久久", "在线观看", "一区", "三级片", "毛片", "内射", "偷拍", "熟女", "国产精品", "亚洲精品", "精品国产", "欧美", "阿V", "AV", "日韩", "中文字幕", "香蕉", "免费看"}
+
+// isSpam reports whether a line is injected keyword spam: it holds three
+// of spamWords or more.
+func isSpam(line string) bool {
+	n := 0
+	for _, w := range spamWords {
+		if strings.Contains(line, w) {
+			if n++; n >= 3 {
+				return true
+			}
+		}
+	}
+	return false
 }
