@@ -130,9 +130,35 @@ func cleanText(text string) cleaned {
 			c.setField("主办单位", analyzers.TrimSpace(sponsor[1]))
 			continue
 		}
+		if len(c.lines) < runOnTitleLines {
+			if title, rest, ok := runOnTitle(line); ok {
+				c.lines = append(c.lines, title, rest)
+				continue
+			}
+		}
 		c.lines = append(c.lines, line)
 	}
 	return c
+}
+
+// runOnTitleLines is how many lines from the top may hold a title run on
+// into the text: a repost that lost its line breaks keeps the title first.
+const runOnTitleLines = 8
+
+// runOnTitleRe finds a line that starts with a title and runs on, after a
+// space, into the text (2021年度卫计局工作总结 201X年，是…).
+var runOnTitleRe = regexp.MustCompile(`^(\S{4,58}?(?:工作要点|工作总结|工作计划|工作思路|工作安排|工作打算))\s+(\S.{8,})$`)
+
+// runOnTitle splits a title run on into the text from it.
+func runOnTitle(line string) (title, rest string, ok bool) {
+	if !strings.Contains(line, "工作") {
+		return "", "", false
+	}
+	m := runOnTitleRe.FindStringSubmatch(line)
+	if m == nil || !isTitleLine(m[1]) {
+		return "", "", false
+	}
+	return m[1], m[2], true
 }
 
 // isTableRow reports whether line is a row of a "|"-separated table, the

@@ -29,7 +29,7 @@ var (
 	// title, or one of the kindred plans a corpus of the genre also holds
 	// (规划, 实施方案, 行动计划, 实施意见, 重点工作任务及分工), not the notice
 	// (关于印发…的通知) that wraps it.
-	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结|工作汇报|汇报材料|规划|实施方案|行动方案|行动计划|实施意见|工作任务|任务分工|任务及分工)(?:[(（](?:19|20)\d{2}\s*[—–－~～-]+\s*(?:19|20)\d{2}\s*年?[)）])?$`)
+	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结|工作汇报|汇报材料|年度报告|规划|实施方案|行动方案|行动计划|实施意见|工作任务|任务分工|任务及分工)(?:[(（](?:19|20)\d{2}\s*[—–－~～-]+\s*(?:19|20)\d{2}\s*年?[)）])?$`)
 	// otherKindRe matches the title of a kindred plan, which is not a
 	// report whatever its opening recounts.
 	otherKindRe = regexp.MustCompile(`(?:规划|方案|行动计划|意见|工作任务|分工)(?:[(（][^()（）]*[)）])?$`)
@@ -606,7 +606,7 @@ func firstRunes(s string, n int) string {
 
 // titleJunkRe matches what reposting sites add to a title: 【完整版】,
 // (全文), 范文, 精选, 汇编(5篇), the file's extension (.docx).
-var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|汇编|合集|大全|集锦|通用|材料|[0-9一二三四五六七八九十]+篇|\.(?i:docx?|pdf|wps|txt))+$`)
+var titleJunkRe = regexp.MustCompile(`(?:[【\[(（][^】\])）]{1,8}[】\])）]|范文|精选|最新|全文|参考|汇编|汇总|合集|大全|集锦|通用|材料|[0-9一二三四五六七八九十]+篇|\.(?i:docx?|pdf|wps|txt))+$`)
 
 // tidyTitle tidies a title line and drops a reposting site's additions.
 func tidyTitle(s string) string {

@@ -128,6 +128,13 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 
 	// The title gives the year and kind of text outside any part.
 	whole, yearSrc, typeSrc := wholeYearType(doc.Title, md.Notice, parts, bodyStart(blocks[:min(4, len(blocks))], 1500), md.PubDate)
+	// A title that is no line of the document's own (read from its
+	// notice, its page, its file name) passes on where it came from.
+	for _, src := range []*Source{&yearSrc, &typeSrc} {
+		if src.From == FromTitle && titleSrc.From != FromTitle {
+			src.From = titleSrc.From
+		}
+	}
 	if len(parts) == 0 {
 		parts = []Part{whole}
 	}
@@ -279,6 +286,10 @@ func quotedTitleAt(lines []string, first int) (at, n int) {
 	return -1, 0
 }
 
+// noticeTitleRe finds the title a notice names without quoting it:
+// 长春市人民政府关于印发健康长春行动实施方案的通知.
+var noticeTitleRe = regexp.MustCompile(`关于印发(.{4,60}?)的通知$`)
+
 // fallbackTitle names a document that has no title line: the title quoted
 // in its notice (现将《…》印发), else the name its page gives it (fields:
 // a metadata table's 标题, a sharing site's blurb, a title-like first part
@@ -289,6 +300,11 @@ func fallbackTitle(file string, front []string, fields map[string]string) (strin
 			if j := strings.Index(line[i:], "》"); j > 0 {
 				return tidy(line[i+len("《") : i+j]), Source{From: FromNotice, Evidence: line}
 			}
+		}
+	}
+	for _, line := range front {
+		if m := noticeTitleRe.FindStringSubmatch(analyzers.StripSpaces(line)); m != nil {
+			return tidy(m[1]), Source{From: FromNotice, Evidence: line}
 		}
 	}
 	if named := tidy(fields["信息名称"]); named != "" {
