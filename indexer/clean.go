@@ -28,6 +28,10 @@ var markupLeftRe = regexp.MustCompile(`^(?:\d{1,2}[.、]?|[-–•·●*.,;:|])?
 // sponsorRe matches a site footer naming its sponsor, 主办单位：某某县卫生健康局.
 var sponsorRe = regexp.MustCompile(`^(?:主办单位|主办|网站主办)[:：]\s*([^\s|]{2,30})`)
 
+// compiledBlurbRe matches a sharing site's "compiled for you" blurb that
+// names the piece: 本站小编为你精心准备了2014年卫生局工作计划参考范文，….
+var compiledBlurbRe = regexp.MustCompile(`小编为(?:你|您|大家)精心(?:准备|整理|挑选)了([^，,。；;！!]{4,60}?)(?:参考|精选|优秀)?范文`)
+
 // shareBlurbRe matches the line document-sharing sites open a page with,
 // 《X.doc》由会员分享，可在线阅读…: it names the document, and is not part of
 // it. X loses the file extension and the page count some sites add.
@@ -117,6 +121,12 @@ func cleanText(text string) cleaned {
 		}
 		line = analyzers.TrimSpace(chromeLead(bulletRe.ReplaceAllString(line, "")))
 		line = dropTemplateJunk(line)
+		if m := compiledBlurbRe.FindStringSubmatch(line); m != nil {
+			// The site's blurb names the piece it offers: the title, when
+			// the page has no title line of its own.
+			c.setField("页面标题", m[1])
+			continue
+		}
 		if line == "" || formats.ReadLabels(line, c.fields) || formats.IsChrome(line) && !isSharedTitle(line) {
 			continue
 		}
@@ -138,7 +148,37 @@ func cleanText(text string) cleaned {
 		}
 		c.lines = append(c.lines, line)
 	}
+	c.lines = dropTagRuns(c.lines)
 	return c
+}
+
+// tagRun is how many lines of a word or two in a row are a sharing site's
+// list of tags (卫生 / 健康 / 2022 / 上半年 / 工作总结 …), not the document's.
+const tagRun = 5
+
+// dropTagRuns removes runs of tagRun lines or more that each hold a word
+// or two and no punctuation.
+func dropTagRuns(lines []string) []string {
+	isTag := func(l string) bool {
+		return utf8.RuneCountInString(l) <= 4 && !strings.ContainsAny(l, "。，,；;：:、（）()《》")
+	}
+	out := lines[:0]
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && isTag(lines[j]) {
+			j++
+		}
+		if j-i >= tagRun {
+			i = j
+			continue
+		}
+		if j == i {
+			j++
+		}
+		out = append(out, lines[i:j]...)
+		i = j
+	}
+	return out
 }
 
 // runOnTitleLines is how many lines from the top may hold a title run on

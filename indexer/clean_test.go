@@ -153,6 +153,10 @@ func TestSharingSiteFurniture(t *testing.T) {
 		"目录/提纲:……",
 		"内容预览:",
 		"免费三级片阿V一二三_久久动漫精品无码_亚洲 欧美 另类 草_毛片免费看偷拍狂",
+		"1. 部分包含数学公式或PPT动画的文件,查看预览时可能会显示错乱或异常,文件下载后无此问题,请放心下载。",
+		"2. 本文档由用户上传,版权归属用户,汇文网负责整理代发布。",
+		"网站客服:3074922707",
+		"政府信息公开",
 		"简介:写写帮文库小编为你整理了多篇相关的《2011年卫生局关于计生工作汇报材料》",
 	}
 	keep := []string{
@@ -181,5 +185,27 @@ func TestSharingSiteFurniture(t *testing.T) {
 	}
 	if last := c.lines[len(c.lines)-1]; last != "2022年，全区卫生健康工作取得新进展。" {
 		t.Errorf("template junk left in %q", last)
+	}
+}
+
+// TestTagRuns checks that a sharing site's list of tags, a word a line, is
+// dropped, and short lines of the document's own are not.
+func TestTagRuns(t *testing.T) {
+	c := cleanText("卫生\n健康\n2022\n上半年\n工作总结\n下半年\n区县\n卫生健康局2022年上半年工作总结\n一、\n党建\n二、\n防疫\n三、\n医改\n")
+	want := []string{"卫生健康局2022年上半年工作总结", "一、", "党建", "二、", "防疫", "三、", "医改"}
+	if !reflect.DeepEqual(c.lines, want) {
+		t.Errorf("lines %q, want %q", c.lines, want)
+	}
+}
+
+// TestCompiledBlurbTitle checks that the piece a sharing site's blurb
+// names titles a page without a title line.
+func TestCompiledBlurbTitle(t *testing.T) {
+	doc, err := Parse("page.txt", "本站小编为你精心准备了2014年卫生局工作计划参考范文,愿这些范文能点燃您思维的火花。\n一、继续深化医药卫生体制改革\n一是进一步提高新农合工作水平。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "2014年卫生局工作计划" || doc.Year != 2014 || doc.DocType != "工作计划" {
+		t.Errorf("title %q, year %d, type %q; want 2014年卫生局工作计划, 2014, 工作计划", doc.Title, doc.Year, doc.DocType)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // ParseVersion changes whenever parsing gives other provisions or metadata
 // for the same text, so that an index built by an earlier version is
 // rebuilt rather than kept with stale metadata.
-const ParseVersion = "3"
+const ParseVersion = "4"
 
 // Parse cleans a document's text, finds its structure and metadata, and
 // returns it with its provisions (Themes and ThemeCues are left empty). The
