@@ -17,7 +17,7 @@ import (
 // officeLabelRe finds a label of an office note and says whose: the lead
 // (牵头, 责任, 主责) or the support (配合, 协办, 参与, 协同); 责任领导 names a
 // person, not an office, and is read as no label.
-var officeLabelRe = regexp.MustCompile(`[【\[]?(牵头|责任|主责|配合|协办|参与|协同)(处室|单位|部门|科室|领导)?[】\]]?\s*[:：】\]]?`)
+var officeLabelRe = regexp.MustCompile(`[【\[]?(牵头责任|主要牵头|牵头|责任|主责|主要协作|协作|配合|协办|参与|协同)(处室|单位|部门|科室|领导)?[】\]]?\s*[:：】\]]?`)
 
 // officeSentenceRe reads a note that says it in a sentence: whose lead
 // (…牵头, …负责) and whose support (…配合, …参与, …协同).
@@ -50,7 +50,7 @@ func offices(text string) (lead, support []string) {
 }
 
 // officeWords are what every office note holds, one of them at least.
-var officeWords = []string{"牵头", "责任", "主责", "配合", "协办", "参与", "协同", "负责"}
+var officeWords = []string{"牵头", "责任", "主责", "配合", "协办", "协作", "参与", "协同", "负责"}
 
 // mentionsOffice reports whether text may hold an office note: most
 // provisions hold none, and the expressions are let go for them.
@@ -98,10 +98,36 @@ func closingClause(text string) string {
 		_, size := utf8.DecodeRuneInString(t[i:])
 		last = t[i+size:]
 	}
+	last = analyzers.TrimSpace(last)
 	if loc := officeLabelRe.FindStringSubmatchIndex(last); loc != nil && loc[0] == 0 && labelled(last, loc) {
 		return last
 	}
+	// A note run on after the text without a full stop (…生命安全牵头
+	// 责任单位：县卫健委): from its first full label on, when all it names
+	// are offices.
+	for _, loc := range officeLabelRe.FindAllStringSubmatchIndex(t, -1) {
+		if loc[4] < 0 || !labelled(t, loc) {
+			continue
+		}
+		tail := t[loc[0]:]
+		lead, support := officeNote(tail)
+		if len(lead)+len(support) > 0 && allOffices(append(lead, support...)) {
+			return tail
+		}
+		break
+	}
 	return ""
+}
+
+// allOffices reports whether every name reads as an office's, or a
+// body's the genre names as one (各乡镇人民政府, 县政府有关部门).
+func allOffices(names []string) bool {
+	for _, n := range names {
+		if !officeNameRe.MatchString(n) && !strings.Contains(n, "政府") && !strings.Contains(n, "部门") && !strings.Contains(n, "单位") {
+			return false
+		}
+	}
+	return true
 }
 
 // labelled reports whether the label officeLabelRe found at loc in s is
@@ -120,7 +146,12 @@ func officeNote(note string) (lead, support []string) {
 	for _, loc := range locs {
 		// A label begins a clause: at the start, after a separator, or
 		// in its own brackets (…市卫生健康委【配合单位】…).
-		opens := loc[0] == 0 || strings.ContainsRune("；;，,。 ", lastRune(note[:loc[0]])) || strings.ContainsRune("【[", firstRune(note[loc[0]:]))
+		// A full label (…单位：) also where a line break was lost before
+		// it (…县卫健委主要协作单位：…).
+		opens := loc[0] == 0 || strings.ContainsRune("；;，,。 \n", lastRune(note[:loc[0]])) || strings.ContainsRune("【[", firstRune(note[loc[0]:])) || loc[4] >= 0
+		if loc[0] > 0 && strings.HasSuffix(note[:loc[0]], "主要") {
+			continue // 主要协作单位 read from its start
+		}
 		if labelled(note, loc) && opens {
 			starts = append(starts, loc)
 		}
@@ -136,7 +167,7 @@ func officeNote(note string) (lead, support []string) {
 			}
 			names := officeNames(strings.TrimRight(note[loc[1]:end], "；;，,。 "))
 			switch note[loc[2]:loc[3]] {
-			case "牵头", "责任", "主责":
+			case "牵头责任", "主要牵头", "牵头", "责任", "主责":
 				lead = append(lead, names...)
 			default:
 				support = append(support, names...)
