@@ -29,7 +29,7 @@ var (
 	// title, or one of the kindred plans a corpus of the genre also holds
 	// (规划, 实施方案, 行动计划, 实施意见, 重点工作任务及分工), not the notice
 	// (关于印发…的通知) that wraps it.
-	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结|工作汇报|汇报材料|年度报告|规划|实施方案|行动方案|行动计划|实施意见|工作任务|任务分工|任务及分工|任务分解)(?:[(（](?:19|20)\d{2}\s*[—–－~～-]+\s*(?:19|20)\d{2}\s*年?[)）])?$`)
+	titleRe = regexp.MustCompile(`(?:工作要点|工作总结|工作思路|工作计划|工作安排|工作打算|工作方案|要点|总结|工作汇报|汇报材料|年度报告|规划|实施方案|行动方案|行动计划|实施意见|工作任务|任务分工|任务及分工|任务分解|任务分解表|任务清单)(?:[(（](?:19|20)\d{2}\s*[—–－~～-]+\s*(?:19|20)\d{2}\s*年?[)）])?$`)
 	// otherKindRe matches the title of a kindred plan, which is not a
 	// report whatever its opening recounts.
 	otherKindRe = regexp.MustCompile(`(?:规划|方案|行动计划|意见|工作任务|分工)(?:[(（][^()（）]*[)）])?$`)
@@ -61,7 +61,7 @@ func docTypeOf(s string) string {
 			return "工作" + short
 		}
 	}
-	if strings.Contains(s, "任务分解") || strings.Contains(s, "任务分工") || strings.Contains(s, "任务及分工") {
+	if strings.Contains(s, "任务分解") || strings.Contains(s, "任务分工") || strings.Contains(s, "任务及分工") || strings.Contains(s, "任务清单") {
 		// The year's tasks shared out among offices: the work arranged.
 		return "工作安排"
 	}

@@ -312,6 +312,7 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 	type row struct{ cells []string }
 	var rows []*row             // open table rows, innermost last
 	var cell []*strings.Builder // open cells
+	var tables []*taskTable     // open tables, innermost last
 	skip := 0                   // depth inside parts that are not body text
 	inText := false             // inside w:t
 	emit := func(s string) {
@@ -368,6 +369,8 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 				if len(paras) > 0 {
 					paras[len(paras)-1].b.WriteByte('\n')
 				}
+			case "tbl":
+				tables = append(tables, &taskTable{})
 			case "tr":
 				rows = append(rows, &row{})
 			case "tc":
@@ -417,10 +420,20 @@ func (d *docxReader) readBody(f *zip.File) ([]string, error) {
 						r.cells = append(r.cells, cb.String())
 					}
 				}
+			case "tbl":
+				if len(tables) > 0 {
+					tables = tables[:len(tables)-1]
+				}
 			case "tr":
 				if len(rows) > 0 {
 					r := rows[len(rows)-1]
 					rows = rows[:len(rows)-1]
+					if len(tables) > 0 {
+						if line, ok := tables[len(tables)-1].row(r.cells); ok {
+							emit(line)
+							return nil
+						}
+					}
 					emit(strings.Join(r.cells, " "))
 				}
 			}

@@ -459,6 +459,12 @@ func renderLines(n *html.Node) []string {
 		case n.DataAtom == atom.Br:
 			flush()
 			return
+		case n.DataAtom == atom.Table && !pre:
+			if task, ok := taskTableLines(n); ok {
+				flush()
+				lines = append(lines, task...)
+				return
+			}
 		case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
 			start := cur.Len()
 			cur.WriteByte(' ')
@@ -502,6 +508,52 @@ func renderLines(n *html.Node) []string {
 	rec(n, false)
 	flush()
 	return lines
+}
+
+// taskTableLines reads a table whose header row names a task table's
+// columns (see taskTable) within its first rows: each row as a line, a
+// task row written as an item. ok is false for any other table.
+func taskTableLines(table *html.Node) ([]string, bool) {
+	var rows [][]string
+	walk(table, func(n *html.Node) bool {
+		if n != table && n.DataAtom == atom.Table {
+			return false // a nested table belongs to its cell
+		}
+		if n.DataAtom != atom.Tr {
+			return true
+		}
+		var cells []string
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.DataAtom == atom.Td || c.DataAtom == atom.Th {
+				cells = append(cells, strings.Join(renderLines(c), " "))
+			}
+		}
+		rows = append(rows, cells)
+		return false
+	})
+	var t taskTable
+	for i, cells := range rows {
+		if i >= 3 {
+			break
+		}
+		if _, ok := headerRoles(cells); ok {
+			var out []string
+			for _, r := range rows[:i] {
+				out = append(out, tidyLine(strings.Join(r, " ")))
+			}
+			for _, r := range rows[i:] {
+				line, ok := t.row(r)
+				if !ok {
+					line = strings.Join(r, " ")
+				}
+				if line = tidyLine(line); line != "" {
+					out = append(out, line)
+				}
+			}
+			return out, true
+		}
+	}
+	return nil, false
 }
 
 // walk visits n and its descendants in document order; f returns false to
