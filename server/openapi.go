@@ -376,9 +376,9 @@ func (s *Server) openAPIPaths() obj {
 				"summary": "Add a document.",
 				"description": fmt.Sprintf("Upload a document as multipart field %q, or as the raw body (name in ?name=): "+
 					"text (UTF-8 or GB18030/GBK), a web page saved from a site as HTML or as one file (MHTML; its chrome dropped, its metadata table read), "+
-					"PDF with a text layer, DOCX, DOC or WPS; the format is told from the content. "+
+					"PDF (a scan's pages recognised where the server has Tesseract's Chinese model), DOCX, DOC or WPS; the format is told from the content. "+
 					"Files up to %d bytes. The same content uploaded again replaces the earlier copy (200, replaced: true) instead of adding one. "+
-					"A scanned PDF (no_text_layer), a damaged file (corrupt_file), an image or archive (binary_file) "+
+					"A scanned PDF the server cannot recognise (no_text_layer), a damaged file (corrupt_file), an image or archive (binary_file) "+
 					"or a format not read here (unsupported_format) is refused with 422.",
 					uploadField, s.cfg.MaxUploadBytes),
 				"operationId": "uploadDocument", "security": bearer, "parameters": uploadParams,

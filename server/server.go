@@ -27,8 +27,10 @@ import (
 
 // Defaults for the zero values of Config.
 const (
-	DefaultReadTimeout     = 10 * time.Second
-	DefaultWriteTimeout    = 60 * time.Second
+	DefaultReadTimeout = 10 * time.Second
+	// DefaultWriteTimeout leaves an upload of a scanned PDF time for its
+	// pages to be recognised (a few seconds a page).
+	DefaultWriteTimeout    = 5 * time.Minute
 	DefaultMaxUploadBytes  = 10 << 20
 	DefaultMaxJSONBytes    = 64 << 10
 	DefaultShutdownTimeout = 30 * time.Second

@@ -33,17 +33,21 @@ func runTool(ctx context.Context, data []byte, tool string, args ...string) (std
 	if err != nil {
 		return nil, nil, errToolMissing
 	}
-	f, err := os.CreateTemp("", "policysearch-*")
-	if err != nil {
-		return nil, nil, fmt.Errorf("temporary file: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("temporary file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, nil, fmt.Errorf("temporary file: %w", err)
+	name := ""
+	if data != nil { // nil: the arguments name the input, if any
+		f, err := os.CreateTemp("", "policysearch-*")
+		if err != nil {
+			return nil, nil, fmt.Errorf("temporary file: %w", err)
+		}
+		defer os.Remove(f.Name())
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("temporary file: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, nil, fmt.Errorf("temporary file: %w", err)
+		}
+		name = f.Name()
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, toolTimeout)
@@ -51,7 +55,7 @@ func runTool(ctx context.Context, data []byte, tool string, args ...string) (std
 	full := make([]string, 0, len(args))
 	for _, a := range args {
 		if a == "{}" {
-			a = f.Name()
+			a = name
 		}
 		full = append(full, a)
 	}

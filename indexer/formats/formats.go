@@ -50,7 +50,7 @@ type Reader interface {
 // errors.Is. ErrEmpty, ErrBinary and ErrEncoding are in text.go.
 var (
 	// ErrNoTextLayer means a PDF holds only images: a scan.
-	ErrNoTextLayer = errors.New("has no text layer (a scanned image?); text recognition is not supported")
+	ErrNoTextLayer = errors.New("has no text layer (a scanned image?)")
 	// ErrUnsupported means the format was recognised but cannot be read
 	// here: an image, an archive, a spreadsheet, or a DOC/PDF when the
 	// program that converts it is not installed (the message names the

@@ -228,7 +228,6 @@ func TestErrors(t *testing.T) {
 		tools []string
 	}{
 		{"corrupt.pdf", fixture(t, "corrupt.pdf"), ErrCorrupt, "pdftotext could not read", []string{"pdftotext"}},
-		{"scanned.pdf", fixture(t, "scanned.pdf"), ErrNoTextLayer, "no text layer", []string{"pdftotext"}},
 		{"corrupt.docx", fixture(t, "corrupt.docx"), ErrCorrupt, "not a readable DOCX", nil},
 		{"image.png", fixture(t, "image.png"), ErrUnsupported, "PNG image", nil},
 		{"image.png.txt", fixture(t, "image.png"), ErrBinary, "PNG image", nil},
@@ -264,6 +263,42 @@ func TestMissingTools(t *testing.T) {
 		if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), pkg) {
 			t.Errorf("%s: error %v, want ErrUnsupported naming %s", name, err, pkg)
 		}
+	}
+}
+
+// TestScannedPDF reads a scan by recognising its pages, and says which
+// packages are missing where they are.
+func TestScannedPDF(t *testing.T) {
+	needTool(t, "pdftotext", "pdftoppm", "tesseract")
+	if !ocrAvailable(context.Background()) {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tesseract has no chi_sim model (CI=true): .ci/run installs tesseract-ocr-chi-sim")
+		}
+		t.Skip("tesseract has no chi_sim model")
+	}
+	ex, err := Read(context.Background(), "scanned.pdf", fixture(t, "scanned.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Format != "pdf" || ex.Fields[RecognisedField] == "" {
+		t.Errorf("format %q, fields %v: want pdf, recognised", ex.Format, ex.Fields)
+	}
+	for _, want := range []string{"2020年嘉兴市卫生健康工作要点", "嘉兴市卫生健康委员会", "医共体"} {
+		if !strings.Contains(analyzers.StripSpaces(ex.Text), want) {
+			t.Errorf("recognised text lacks %q: %.300q", want, ex.Text)
+		}
+	}
+
+	defer func(f func(string) (string, error)) { lookTool = f }(lookTool)
+	lookTool = func(name string) (string, error) {
+		if name == "tesseract" {
+			return "", exec.ErrNotFound
+		}
+		return exec.LookPath(name)
+	}
+	_, err = Read(context.Background(), "scanned.pdf", fixture(t, "scanned.pdf"))
+	if !errors.Is(err, ErrNoTextLayer) || !strings.Contains(err.Error(), "tesseract-ocr-chi-sim") || !strings.Contains(err.Error(), "scanned.pdf") {
+		t.Errorf("without tesseract: error %v, want ErrNoTextLayer naming the file and tesseract-ocr-chi-sim", err)
 	}
 }
 

@@ -51,10 +51,27 @@ func (PDF) Read(ctx context.Context, name string, data []byte) (Extracted, error
 	if !utf8.Valid(out) {
 		out = bytes.ToValidUTF8(out, []byte("\ufffd"))
 	}
+	recognised := false
 	if len(bytes.TrimSpace(bytes.ReplaceAll(out, []byte("\f"), nil))) == 0 {
-		return Extracted{}, fmt.Errorf("%s: the PDF %w", name, ErrNoTextLayer)
+		// A scan: its pages are recognised where the tools are installed.
+		scanned, err := recognisePDF(ctx, data)
+		switch {
+		case errors.Is(err, errNoOCR):
+			return Extracted{}, fmt.Errorf("%s: the PDF %w; %w", name, ErrNoTextLayer, err)
+		case err != nil:
+			return Extracted{}, fmt.Errorf("%s: recognising the scanned PDF: %w", name, err)
+		case strings.TrimSpace(strings.ReplaceAll(scanned, "\f", "")) == "":
+			return Extracted{}, fmt.Errorf("%s: the PDF %w, and no text was recognised on its pages", name, ErrNoTextLayer)
+		}
+		out, recognised = []byte(scanned), true
 	}
 	text, fields := cleanPDFText(string(out))
+	if recognised {
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		fields[RecognisedField] = "tesseract " + ocrLanguage
+	}
 	if strings.TrimSpace(text) == "" {
 		return Extracted{}, fmt.Errorf("%s: the PDF holds only page furniture, no text: %w", name, ErrEmpty)
 	}

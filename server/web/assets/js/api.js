@@ -127,7 +127,7 @@ export const REFUSALS = {
   empty_file: '文件是空的',
   binary_file: '不是可读的文本文件',
   bad_encoding: '文字编码无法识别（请用 UTF-8 或 GBK）',
-  no_text_layer: 'PDF 没有文字层（可能是扫描件）',
+  no_text_layer: 'PDF 没有文字层（扫描件），服务器未安装中文文字识别',
   corrupt_file: '文件已损坏，无法打开',
   unsupported_format: '不支持这种格式',
   unparseable: '文件中读不出可检索的条文',

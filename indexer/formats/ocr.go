@@ -1,0 +1,115 @@
+package formats
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Scanned PDFs are common among the attachments of the genre (the signed
+// and stamped copy of a notice and its plan). With Tesseract and its
+// simplified-Chinese model installed, their pages are rendered by
+// poppler's pdftoppm and recognised; without them a scan is refused with
+// ErrNoTextLayer, naming the packages that would read it.
+
+const (
+	// ocrLanguage is Tesseract's model for simplified Chinese (Debian
+	// package tesseract-ocr-chi-sim).
+	ocrLanguage = "chi_sim"
+	// ocrDPI is the resolution pages are rendered at: 200 dpi recognised
+	// a scanned plan's body as well as 300 at half the time.
+	ocrDPI = "200"
+	// ocrMaxPages bounds the pages recognised, at a few seconds each: a
+	// yearly plan runs to a dozen pages, and a longer scan is cut there.
+	ocrMaxPages = 40
+	// ocrTimeout bounds the recognition of one scan.
+	ocrTimeout = 10 * time.Minute
+)
+
+// RecognisedField is the field of an Extracted whose text was recognised
+// from page images (a scan), naming the recogniser: such text may hold
+// misread characters.
+const RecognisedField = "文字识别"
+
+// errNoOCR says why a scan could not be recognised on this machine.
+var errNoOCR = errors.New("text recognition needs Debian's tesseract-ocr and tesseract-ocr-chi-sim, which are not installed")
+
+// ocrAvailable reports whether pdftoppm, tesseract and its Chinese model
+// are installed.
+func ocrAvailable(ctx context.Context) bool {
+	if _, err := lookTool("pdftoppm"); err != nil {
+		return false
+	}
+	out, _, err := runTool(ctx, nil, "tesseract", "--list-langs")
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Fields(string(out)) {
+		if l == ocrLanguage {
+			return true
+		}
+	}
+	return false
+}
+
+// recognisePDF renders the pages of a scanned PDF and recognises their
+// text, pages apart by form feeds as pdftotext writes them.
+func recognisePDF(ctx context.Context, data []byte) (string, error) {
+	if !ocrAvailable(ctx) {
+		return "", errNoOCR
+	}
+	ctx, cancel := context.WithTimeout(ctx, ocrTimeout)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "policysearch-ocr-*")
+	if err != nil {
+		return "", fmt.Errorf("temporary folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	pdf := filepath.Join(dir, "scan.pdf")
+	if err := os.WriteFile(pdf, data, 0o600); err != nil {
+		return "", fmt.Errorf("temporary file: %w", err)
+	}
+	bin, err := lookTool("pdftoppm")
+	if err != nil {
+		return "", errNoOCR
+	}
+	cmd := exec.CommandContext(ctx, bin, "-r", ocrDPI, "-gray", "-png", "-l", fmt.Sprint(ocrMaxPages), pdf, filepath.Join(dir, "page"))
+	var stderr limitedBuffer
+	stderr.limit = 64 << 10
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("render the pages: %w", ctx.Err())
+		}
+		return "", fmt.Errorf("render the pages (%s): %w", firstLine(stderr.Bytes()), err)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "page-*.png"))
+	if err != nil {
+		return "", fmt.Errorf("rendered pages: %w", err)
+	}
+	// pdftoppm pads page numbers to the width of the last: a plain sort
+	// keeps their order.
+	sort.Strings(pages)
+	var text bytes.Buffer
+	for i, page := range pages {
+		out, stderr, err := runTool(ctx, nil, "tesseract", page, "stdout", "-l", ocrLanguage)
+		if err != nil {
+			if ctx.Err() != nil {
+				return "", fmt.Errorf("recognise page %d: %w", i+1, ctx.Err())
+			}
+			return "", fmt.Errorf("recognise page %d (%s): %w", i+1, firstLine(stderr), err)
+		}
+		if i > 0 {
+			text.WriteByte('\f')
+		}
+		text.Write(out)
+	}
+	return text.String(), nil
+}
