@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policysearch/policysearch/analyzers"
+	"github.com/policysearch/policysearch/indexer/formats"
 )
 
 // ParseVersion changes whenever parsing gives other provisions or metadata
@@ -125,6 +126,9 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 	doc.Issuer, doc.PubDate, doc.DocNumber = md.Issuer, md.PubDate, md.DocNumber
 	doc.Provenance = md.Prov
 	doc.Provenance["title"] = titleSrc
+	if r := fields[formats.RecognisedField]; r != "" {
+		doc.Provenance["text"] = Source{From: FromRecognition, Evidence: r}
+	}
 
 	// The title gives the year and kind of text outside any part.
 	whole, yearSrc, typeSrc := wholeYearType(doc.Title, md.Notice, parts, bodyStart(blocks[:min(4, len(blocks))], 1500), md.PubDate)

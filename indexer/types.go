@@ -77,6 +77,9 @@ const (
 	FromBody      = "body"           // a cue in the text: 健康温州, 来锡人员, 全市, 2021年是…
 	FromDate      = "date"           // the year of the document's date
 	FromFileName  = "file name"
+	// FromRecognition marks a text recognised from a scan's page images
+	// (provenance "text"): it may hold misread characters.
+	FromRecognition = "text recognition"
 	// FromAuthority is the health authority of the document's place and
 	// year, for a document of the place's own health work that does not
 	// sign itself (see impliedIssuer).

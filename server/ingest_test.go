@@ -434,6 +434,9 @@ func TestUploadFormats(t *testing.T) {
 				t.Fatalf("%s: %d %.300s", tt.file, r.status, r.body)
 			}
 			doc := ir.Document
+			if recognised := doc.Provenance["text"].From == indexer.FromRecognition; recognised != (tt.file == "scanned.pdf") {
+				t.Errorf("%s: text provenance %+v", tt.file, doc.Provenance["text"])
+			}
 			if len(doc.Provisions) < cmp.Or(tt.provisions, 10) || tt.city != "" && doc.City != tt.city || doc.Provenance["city"].From == "" && doc.City != "" {
 				t.Errorf("%s: %d provisions, city %q from %+v", tt.file, len(doc.Provisions), doc.City, doc.Provenance["city"])
 			}

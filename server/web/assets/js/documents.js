@@ -156,6 +156,7 @@ export class DocumentView {
     if (doc.doc_number) facts.push(['文号', doc.doc_number]);
     if (doc.pub_date) facts.push(['发布日期', doc.pub_date]);
     facts.push(['条文数', count(doc.provision_count)]);
+    if (doc.provenance?.text?.from === 'text recognition') facts.push(['正文', '由扫描件文字识别得来，个别字可能有误']);
     const flags = missingBadges(doc);
     replace(this.meta, h('div', { class: 'badges' }, badges(doc), flags.length ? h('span', { class: 'missing-flags', 'aria-label': '缺失的元数据' }, flags) : null),
       h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
