@@ -72,29 +72,19 @@ func (t *taskTable) row(cells []string) (string, bool) {
 	if t.roles == nil || len(cells) != len(t.roles) {
 		return "", false
 	}
-	var num, task, measure, lead, support, deadline []string
+	col := map[columnRole][]string{}
 	for i, c := range cells {
-		c = analyzers.TrimSpace(c)
-		if c == "" {
+		if c = analyzers.TrimSpace(c); c == "" {
 			continue
 		}
-		switch t.roles[i] {
-		case roleNumber:
-			num = append(num, c)
-		case roleTask:
-			task = append(task, c)
-		case roleMeasure:
-			measure = append(measure, c)
-		case roleLead:
-			lead = append(lead, c)
-		case roleSupport:
-			support = append(support, c)
-		case roleDeadline:
-			deadline = append(deadline, c)
-		case roleOther:
-			measure = append(measure, c)
+		role := t.roles[i]
+		if role == roleOther {
+			role = roleMeasure // a column the header does not name is told as part of the task
 		}
+		col[role] = append(col[role], c)
 	}
+	num, task, measure := col[roleNumber], col[roleTask], col[roleMeasure]
+	lead, support, deadline := col[roleLead], col[roleSupport], col[roleDeadline]
 	text := asSentences(append(task, measure...))
 	if text == "" {
 		return "", false
