@@ -38,6 +38,15 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(gbk)
+	// The forms the cleaning and metadata rules read: glosses, spam, a
+	// source line, office notes, a leader's words, a run-on title.
+	for _, s := range []string{
+		"免费三级片久久无码欧美\n深化医(yī)药卫(wèi)生体制改革工作要点\n文章来源:某县卫生健康委员会 发表时间:2021-05-07\n一、重点工作\n1.推进分级诊疗。（牵头单位：市卫生健康委；配合单位：市医保局）\n",
+		"2021年度卫计局工作总结 2021年，深入贯彻总书记来陕考察重要讲话精神。\n1.做好防控牵头责任单位:县卫健委主要协作单位:各乡镇人民政府\n2.（医政医管处负责）【牵头单位】",
+		"卫生健康局2022年工作总结范文.docx_第1页\n编号:682553579\n【正文】撰写人: ___ 日 期: ___\n卫生\n健康\n2022\n上半年\n工作\n",
+	} {
+		f.Add([]byte(s))
+	}
 	for _, s := range []string{
 		"",
 		"   \n\t ",
