@@ -445,18 +445,26 @@ func levelHint(names []string, lead string) gazetteer.Level {
 
 // levelWords are the words a text speaks of its own level in: the whole
 // area it covers (全市) and the party committee that leads it (市委).
-// 全区 is not among them: regions (自治区) say it too.
+// 全区 is not among them: regions (自治区) say it too (see bodyLevel).
 var levelWords = map[string][]string{
 	"省级": {"全省", "省委"},
 	"市级": {"全市", "市委"},
 	"县级": {"全县", "全旗", "县委", "旗委", "区委"},
 }
 
+// autonomousRegionRe finds a text of an autonomous region, whose whole
+// (全区) is a province's.
+var autonomousRegionRe = regexp.MustCompile(`自治区|广西|内蒙古|西藏|宁夏|新疆`)
+
 // bodyLevel is the level a text speaks at when nothing else tells: the
 // level whose words it uses most, with the words counted; none on a tie.
 func bodyLevel(body string) (level, evidence string) {
 	best, tie := 0, false
 	for lv, words := range levelWords {
+		if lv == "县级" && !autonomousRegionRe.MatchString(body) {
+			// Outside the autonomous regions, 全区 is a district's own.
+			words = append(slices.Clone(words), "全区", "区政府")
+		}
 		n, ev := 0, ""
 		for _, w := range words {
 			if c := strings.Count(body, w); c > 0 {

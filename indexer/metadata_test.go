@@ -331,8 +331,10 @@ func TestBodyLevel(t *testing.T) {
 		{"在区委、区政府的坚强领导下，区卫生健康局推进全县……县委部署", "县级"},
 		{"全市卫生健康系统紧紧围绕市委中心工作，全市上下", "市级"},
 		{"全省卫生健康工作144项年度任务全部完成", "省级"},
-		{"全区卫生健康工作稳步推进", ""}, // 全区 is said by autonomous regions too
-		{"全市、全县同步推进", ""},    // a tie says nothing
+		{"全区卫生健康工作稳步推进，全区上下", "县级"}, // a district's whole
+		{"广西全区卫生健康工作稳步推进，全区上下", ""}, // an autonomous region's whole
+		{"自治区卫生健康委推进全区卫生健康工作", ""},  // likewise
+		{"全市、全县同步推进", ""},           // a tie says nothing
 	}
 	for _, tt := range tests {
 		if got, _ := bodyLevel(tt.body); got != tt.want {
