@@ -162,6 +162,9 @@ func (e ManifestEntry) ApplyTo(doc *Document, from string) {
 		// The place or year may have changed under an implied issuer.
 		implyIssuer(doc)
 	}
+	if e.Title == "" {
+		nameByMetadata(doc)
+	}
 	single := len(doc.Parts) <= 1
 	if single && len(doc.Parts) == 1 {
 		if e.Year != 0 {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policysearch/policysearch/analyzers"
@@ -178,7 +179,55 @@ func ParseDocument(file, text string, fields map[string]string) (Document, error
 		doc.Provisions = append(doc.Provisions, p)
 	}
 	implyIssuer(&doc)
+	nameByMetadata(&doc)
 	return doc, nil
+}
+
+// nameByMetadata titles a document named only by a file name without a
+// word of Chinese (page.html, 054.txt, a download's serial), which says
+// nothing, by what its metadata says (see metadataTitle); a title made so
+// earlier follows the metadata.
+func nameByMetadata(d *Document) {
+	src := d.Provenance["title"]
+	if src.From != FromMetadata && (src.From != FromFileName || hasHan(d.Title)) {
+		return
+	}
+	t := metadataTitle(d)
+	if t == "" || t == d.Title {
+		return
+	}
+	d.Title = t
+	d.Provenance["title"] = Source{From: FromMetadata, Evidence: src.Evidence}
+	for i := range d.Provisions {
+		d.Provisions[i].DocTitle = t
+	}
+}
+
+// metadataTitle names a document by its issuer (or place), year and type
+// (番禺区卫生健康局2022年工作总结), or "" when it knows neither the issuer
+// nor the place, or not the year and type.
+func metadataTitle(d *Document) string {
+	who := d.Issuer
+	if who == "" {
+		who = cmp.Or(d.County, d.City, d.Province)
+		if who != "" {
+			who += "卫生健康"
+		}
+	}
+	if who == "" || d.Year == 0 || d.DocType == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s%d年%s", who, d.Year, d.DocType)
+}
+
+// hasHan reports whether s holds a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // fillPartYears gives a part without a year the year its neighbours

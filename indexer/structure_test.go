@@ -437,6 +437,31 @@ func TestTitleFromPage(t *testing.T) {
 	}
 }
 
+// A document named only by a file name that says nothing is titled by its
+// issuer, year and type, and follows a manifest that corrects them; a file
+// name in Chinese stays its name.
+func TestTitleFromMetadata(t *testing.T) {
+	text := "2022年，番禺区卫生健康局围绕中心工作，取得明显成效。\n一、2022年工作总结\n（一）推进医共体建设，完成了年度任务。\n"
+	doc, err := Parse("054.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "番禺区卫生健康局2022年工作总结"; doc.Title != want || doc.Provenance["title"].From != FromMetadata || doc.Provisions[0].DocTitle != want {
+		t.Errorf("title %q from %+v (provision's %q), want %q from metadata", doc.Title, doc.Provenance["title"], doc.Provisions[0].DocTitle, want)
+	}
+	Manifest{"054.txt": {File: "054.txt", Year: 2021}}.Apply(&doc)
+	if want := "番禺区卫生健康局2021年工作总结"; doc.Title != want {
+		t.Errorf("title after the manifest %q, want %q", doc.Title, want)
+	}
+	named, err := Parse("番禺区年度总结.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if named.Title != "番禺区年度总结" {
+		t.Errorf("title %q, want the file's name", named.Title)
+	}
+}
+
 // A title of another shape than the genre's is known from the notice that
 // quotes it, even broken over two lines, and what stands before it is not
 // a provision.

@@ -77,6 +77,10 @@ const (
 	FromBody      = "body"           // a cue in the text: 健康温州, 来锡人员, 全市, 2021年是…
 	FromDate      = "date"           // the year of the document's date
 	FromFileName  = "file name"
+	// FromMetadata is a title made of the document's issuer or place, year
+	// and type, for a document whose only other name is a file name that
+	// says nothing (054.txt).
+	FromMetadata = "metadata"
 	// FromRecognition marks a text recognised from a scan's page images
 	// (provenance "text"): it may hold misread characters.
 	FromRecognition = "text recognition"

@@ -470,7 +470,7 @@ func (s *Server) openAPIComponents() obj {
 		"parts":           array(object(obj{"heading": str(), "year": integer(), "doc_type": str()})),
 		"provision_count": integer(),
 		"provenance": obj{"type": "object", "description": "Per metadata field, where its value came from: " +
-			"manifest, upload form, metadata table, signature, letterhead, title, notice, part heading, site, body (a cue such as 健康温州), date, file name, text recognition (key text: the text was recognised from a scan), place authority (the place's health authority of the year, for a document of its own health work that does not sign itself).",
+			"manifest, upload form, metadata table, signature, letterhead, title, notice, part heading, site, body (a cue such as 健康温州), date, file name, metadata (a title made of issuer or place, year and type), text recognition (key text: the text was recognised from a scan), place authority (the place's health authority of the year, for a document of its own health work that does not sign itself).",
 			"additionalProperties": object(obj{"from": str(), "evidence": str()}, "from")},
 		"missing": obj{"type": "array", "items": str(), "description": "The metadata fields the document lacks."},
 	}

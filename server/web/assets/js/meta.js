@@ -24,7 +24,7 @@ export const LEVELS = ['省级', '市级', '县级'];
 export const SOURCE_NAMES = {
   manifest: '元数据清单', 'upload form': '上传时填写', 'metadata table': '网页信息表', signature: '落款',
   letterhead: '文头', title: '标题', notice: '印发通知', 'part heading': '部分标题', site: '网站名称',
-  body: '正文线索', date: '成文日期', 'file name': '文件名', 'place authority': '属地卫生健康部门', 'text recognition': '扫描件文字识别', correction: '人工更正',
+  body: '正文线索', date: '成文日期', 'file name': '文件名', metadata: '由元数据拟定', 'place authority': '属地卫生健康部门', 'text recognition': '扫描件文字识别', correction: '人工更正',
 };
 
 /** sourceName is the reader's name of a provenance entry's origin. */
