@@ -26,9 +26,10 @@ const (
 	// ocrDPI is the resolution pages are rendered at: 200 dpi recognised
 	// a scanned plan's body as well as 300 at half the time.
 	ocrDPI = "200"
-	// ocrMaxPages bounds the pages recognised, at a few seconds each: a
-	// yearly plan runs to a dozen pages, and a longer scan is cut there.
-	ocrMaxPages = 40
+	// ocrMaxPages bounds the pages recognised, at about 6 s each on two
+	// cores: a yearly plan runs to a dozen pages or two, and a longer scan
+	// is cut there, within an upload's time (see server.DefaultWriteTimeout).
+	ocrMaxPages = 30
 	// ocrTimeout bounds the recognition of one scan.
 	ocrTimeout = 10 * time.Minute
 )
