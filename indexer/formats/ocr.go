@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,7 +63,7 @@ func ocrAvailable(ctx context.Context) bool {
 
 // recognisePDF renders the pages of a scanned PDF and recognises their
 // text, pages apart by form feeds as pdftotext writes them.
-func recognisePDF(ctx context.Context, data []byte) (string, error) {
+func recognisePDF(ctx context.Context, name string, data []byte) (string, error) {
 	if !ocrAvailable(ctx) {
 		return "", errNoOCR
 	}
@@ -98,6 +99,12 @@ func recognisePDF(ctx context.Context, data []byte) (string, error) {
 	// pdftoppm pads page numbers to the width of the last: a plain sort
 	// keeps their order.
 	sort.Strings(pages)
+	// Seconds a page: say so, or a build seems stuck on the file.
+	slog.Info("recognising a scanned PDF", "file", name, "pages", len(pages))
+	start := time.Now()
+	defer func() {
+		slog.Info("scanned PDF recognised", "file", name, "took", time.Since(start).Round(time.Millisecond))
+	}()
 	var text bytes.Buffer
 	for i, page := range pages {
 		out, stderr, err := runTool(ctx, nil, "tesseract", page, "stdout", "-l", ocrLanguage)

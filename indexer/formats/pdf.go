@@ -54,7 +54,7 @@ func (PDF) Read(ctx context.Context, name string, data []byte) (Extracted, error
 	recognised := false
 	if len(bytes.TrimSpace(bytes.ReplaceAll(out, []byte("\f"), nil))) == 0 {
 		// A scan: its pages are recognised where the tools are installed.
-		scanned, err := recognisePDF(ctx, data)
+		scanned, err := recognisePDF(ctx, name, data)
 		switch {
 		case errors.Is(err, errNoOCR):
 			return Extracted{}, fmt.Errorf("%s: the PDF %w; %w", name, ErrNoTextLayer, err)
