@@ -296,7 +296,7 @@ const toneMarks = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 // pinyinGlossRe finds a character followed by its reading in brackets,
 // as some reposting sites gloss characters (医(yī)药卫(wèi)生): the
 // glosses break every word they fall in.
-var pinyinGlossRe = regexp.MustCompile(`(\p{Han})[(（]([a-zü` + toneMarks + `]{1,6})[)）]`)
+var pinyinGlossRe = regexp.MustCompile(`\p{Han}[(（][a-zü` + toneMarks + `]{1,6}[)）]`)
 
 // dropPinyinGlosses removes the pinyin readings glossed after characters.
 // Only a reading with a tone mark is one: 人工智能(ai) keeps its letters.
@@ -311,11 +311,11 @@ func dropPinyinGlosses(text string) string {
 		return text
 	}
 	return pinyinGlossRe.ReplaceAllStringFunc(text, func(m string) string {
-		sub := pinyinGlossRe.FindStringSubmatch(m)
-		if !strings.ContainsAny(sub[2], toneMarks) {
+		if !strings.ContainsAny(m, toneMarks) {
 			return m
 		}
-		return sub[1]
+		_, size := utf8.DecodeRuneInString(m)
+		return m[:size] // the character, without its reading
 	})
 }
 

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -37,10 +38,10 @@ func offices(text string) (lead, support []string) {
 	if !mentionsOffice(text) {
 		return nil, nil
 	}
-	notes := bracketed(text)
-	if tail := closingClause(text); tail != "" {
-		notes = append(notes, tail)
+	if lead, support = closingNote(text); len(lead)+len(support) > 0 {
+		return lead, support
 	}
+	notes := bracketed(text)
 	for i := len(notes) - 1; i >= 0; i-- {
 		if lead, support = officeNote(notes[i]); len(lead)+len(support) > 0 {
 			return lead, support
@@ -85,38 +86,35 @@ func bracketed(text string) []string {
 	return out
 }
 
-// closingClause returns the last clause of text when it starts with an
-// office label (…。责任单位：市卫健委、市医保局), else "".
-func closingClause(text string) string {
+// closingNote reads the last clause of text when it starts with an office
+// label (…。责任单位：市卫健委、市医保局).
+func closingNote(text string) (lead, support []string) {
 	t := strings.TrimRight(analyzers.TrimSpace(text), "。；;.")
 	if strings.HasSuffix(t, ")") || strings.HasSuffix(t, "）") {
-		return "" // a bracketed note, read as one
+		return nil, nil // a bracketed note, read as one
 	}
-	i := strings.LastIndexAny(t, "。；;")
 	last := t
-	if i >= 0 {
+	if i := strings.LastIndexAny(t, "。；;"); i >= 0 {
 		_, size := utf8.DecodeRuneInString(t[i:])
 		last = t[i+size:]
 	}
 	last = analyzers.TrimSpace(last)
 	if loc := officeLabelRe.FindStringSubmatchIndex(last); loc != nil && loc[0] == 0 && labelled(last, loc) {
-		return last
+		return officeNote(last)
 	}
 	// A note run on after the text without a full stop (…生命安全牵头
 	// 责任单位：县卫健委): from its first full label on, when all it names
 	// are offices.
 	for _, loc := range officeLabelRe.FindAllStringSubmatchIndex(t, -1) {
-		if loc[4] < 0 || !labelled(t, loc) {
-			continue
+		if loc[4] >= 0 && labelled(t, loc) {
+			lead, support = officeNote(t[loc[0]:])
+			if !allOffices(append(slices.Clone(lead), support...)) {
+				return nil, nil
+			}
+			return lead, support
 		}
-		tail := t[loc[0]:]
-		lead, support := officeNote(tail)
-		if len(lead)+len(support) > 0 && allOffices(append(lead, support...)) {
-			return tail
-		}
-		break
 	}
-	return ""
+	return nil, nil
 }
 
 // allOffices reports whether every name reads as an office's, or a
@@ -148,7 +146,8 @@ func officeNote(note string) (lead, support []string) {
 		// in its own brackets (…市卫生健康委【配合单位】…).
 		// A full label (…单位：) also where a line break was lost before
 		// it (…县卫健委主要协作单位：…).
-		opens := loc[0] == 0 || strings.ContainsRune("；;，,。 \n", lastRune(note[:loc[0]])) || strings.ContainsRune("【[", firstRune(note[loc[0]:])) || loc[4] >= 0
+		before, _ := utf8.DecodeLastRuneInString(note[:loc[0]])
+		opens := loc[0] == 0 || strings.ContainsRune("；;，,。 \n", before) || strings.HasPrefix(note[loc[0]:], "【") || strings.HasPrefix(note[loc[0]:], "[") || loc[4] >= 0
 		if loc[0] > 0 && strings.HasSuffix(note[:loc[0]], "主要") {
 			continue // 主要协作单位 read from its start
 		}
@@ -191,24 +190,6 @@ func officeNote(note string) (lead, support []string) {
 		}
 	}
 	return lead, support
-}
-
-// lastRune is the last character of s, or 0.
-func lastRune(s string) rune {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	if r == utf8.RuneError {
-		return 0
-	}
-	return r
-}
-
-// firstRune is the first character of s, or 0.
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError {
-		return 0
-	}
-	return r
 }
 
 // officeNames splits a list of offices and keeps the named ones.

@@ -36,16 +36,25 @@ func LabelField(label string) (field string, ok bool) {
 	return field, ok
 }
 
+// labels are labelFields' labels, longer first, so that 发布机构 wins over
+// 来源-like tails; then alphabetical, so that the expressions are the same
+// on every run.
+var labels = func() []string {
+	out := make([]string, 0, len(labelFields))
+	for label := range labelFields {
+		out = append(out, label)
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return out
+}()
+
 // labelRe finds a label followed by a colon; sites space short labels out
 // ("索 引 号", "文　　号"). labelStartRe is the same anchored at the start.
 var labelRe, labelStartRe = func() (*regexp.Regexp, *regexp.Regexp) {
-	alts := make([]string, 0, len(labelFields))
-	for label := range labelFields {
-		alts = append(alts, strings.Join(strings.Split(label, ""), `[ \t\x{3000}\x{a0}]*`))
+	alts := make([]string, len(labels))
+	for i, label := range labels {
+		alts[i] = strings.Join(strings.Split(label, ""), `[ \t\x{3000}\x{a0}]*`)
 	}
-	// Longer labels first, so that 发布机构 wins over 来源-like tails; then
-	// alphabetical, so that the expression is the same on every run.
-	slices.SortFunc(alts, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
 	expr := `(` + strings.Join(alts, "|") + `)[ \t\x{3000}\x{a0}]*[:：]`
 	return regexp.MustCompile(expr), regexp.MustCompile(`^[ \t\x{3000}\x{a0}]*` + expr)
 }()
@@ -55,14 +64,7 @@ var labelRe, labelStartRe = func() (*regexp.Regexp, *regexp.Regexp) {
 // "组配分类 统计信息 发布机构 丽水市卫生健康委员会". Spaced-out labels
 // (索 引 号) are left to the colon form: without a colon they cannot be
 // told from the value around them.
-var spacedLabels, spacedLabelRe = func() ([]string, *regexp.Regexp) {
-	alts := make([]string, 0, len(labelFields))
-	for label := range labelFields {
-		alts = append(alts, label)
-	}
-	slices.SortFunc(alts, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
-	return alts, regexp.MustCompile(`(?:^|[ \t\x{3000}\x{a0}]+)(` + strings.Join(alts, "|") + `)[ \t\x{3000}\x{a0}]+`)
-}()
+var spacedLabelRe = regexp.MustCompile(`(?:^|[ \t\x{3000}\x{a0}]+)(` + strings.Join(labels, "|") + `)[ \t\x{3000}\x{a0}]+`)
 
 // readSpacedLabels reads a colon-less metadata line: it must start with a
 // label and hold at least two, each followed by a value, so that a
@@ -74,17 +76,14 @@ func readSpacedLabels(line string, fields map[string]string) bool {
 	line = analyzers.TrimSpace(line)
 	// The expression is costly and runs on every line of a text: a line
 	// not starting with a label is let go first.
-	if !slices.ContainsFunc(spacedLabels, func(l string) bool { return strings.HasPrefix(line, l) }) {
+	if !slices.ContainsFunc(labels, func(l string) bool { return strings.HasPrefix(line, l) }) {
 		return false
 	}
 	locs := spacedLabelRe.FindAllStringSubmatchIndex(line, -1)
+	// A label followed straight by another is no match of the second (the
+	// first took the white space it needs), so each has a value.
 	if len(locs) < 2 || locs[0][0] != 0 {
 		return false
-	}
-	for i, loc := range locs {
-		if i+1 < len(locs) && locs[i+1][0] <= loc[1] {
-			return false // a label with no value
-		}
 	}
 	for i, loc := range locs {
 		end := len(line)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -43,12 +42,9 @@ const RecognisedField = "文字识别"
 // errNoOCR says why a scan could not be recognised on this machine.
 var errNoOCR = errors.New("text recognition needs Debian's tesseract-ocr and tesseract-ocr-chi-sim, which are not installed")
 
-// ocrAvailable reports whether pdftoppm, tesseract and its Chinese model
-// are installed.
+// ocrAvailable reports whether tesseract and its Chinese model are
+// installed (a missing pdftoppm is told when the pages are rendered).
 func ocrAvailable(ctx context.Context) bool {
-	if _, err := lookTool("pdftoppm"); err != nil {
-		return false
-	}
 	out, _, err := runTool(ctx, nil, "tesseract", "--list-langs")
 	if err != nil {
 		return false
@@ -74,23 +70,12 @@ func recognisePDF(ctx context.Context, name string, data []byte) (string, error)
 		return "", fmt.Errorf("temporary folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	pdf := filepath.Join(dir, "scan.pdf")
-	if err := os.WriteFile(pdf, data, 0o600); err != nil {
-		return "", fmt.Errorf("temporary file: %w", err)
-	}
-	bin, err := lookTool("pdftoppm")
-	if err != nil {
+	_, stderr, err := runTool(ctx, data, "pdftoppm", "-r", ocrDPI, "-gray", "-png", "-l", fmt.Sprint(ocrMaxPages), "{}", filepath.Join(dir, "page"))
+	switch {
+	case errors.Is(err, errToolMissing):
 		return "", errNoOCR
-	}
-	cmd := exec.CommandContext(ctx, bin, "-r", ocrDPI, "-gray", "-png", "-l", fmt.Sprint(ocrMaxPages), pdf, filepath.Join(dir, "page"))
-	var stderr limitedBuffer
-	stderr.limit = 64 << 10
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return "", fmt.Errorf("render the pages: %w", ctx.Err())
-		}
-		return "", fmt.Errorf("render the pages (%s): %w", firstLine(stderr.Bytes()), err)
+	case err != nil:
+		return "", fmt.Errorf("render the pages (%s): %w", firstLine(stderr), err)
 	}
 	pages, err := filepath.Glob(filepath.Join(dir, "page-*.png"))
 	if err != nil {
